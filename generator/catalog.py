@@ -1,0 +1,235 @@
+"""Checks across entries, resolved references, taxonomies and leaderboards.
+
+Everything that needs more than one file happens here, after every file has been
+validated: a reference is checked only once all entries exist. The result is an
+immutable `Catalog`, the one object templates read besides the site settings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from generator.errors import Code, Problem
+from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Page, Score, SiteConfig
+from generator.validate import Content
+
+log = logging.getLogger(__name__)
+
+RESERVED_ROOTS = frozenset({
+    "models", "compare", "benchmarks", "developers", "domains", "modalities", "api",
+    "static", "css", "js", "img", "assets", "404", "404.html", "sitemap.xml", "feed.xml", "robots.txt",
+})
+"""Top-level URL segments the generator uses; a free page cannot take one."""
+
+TAXONOMIES = ("developers", "domains", "modalities")
+_SLUG_HINT = "a model's slug is its file name in content/models/ without .yaml."
+
+
+def slugify(text: str) -> str:
+    """Return a URL segment for a taxonomy term: "Mistral AI" -> "mistral-ai".
+
+    Names with no ASCII letters or digits (say, in another script) get a short hash,
+    so every term still has a stable, distinct URL.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "t-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a taxonomy (a developer, a domain, a modality) and its models."""
+
+    taxonomy: str
+    slug: str
+    name: str
+    models: tuple[Model, ...]
+    """Every model with this term, listed ones first, newest first."""
+
+    @property
+    def listed(self) -> tuple[Model, ...]:
+        return tuple(m for m in self.models if m.is_listed)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One row of a leaderboard."""
+
+    rank: int
+    model: Model
+    score: Score
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole site's content, checked and cross-referenced."""
+
+    site: SiteConfig
+    models: Mapping[str, Model]
+    """Every model by slug, newest release first."""
+    benchmarks: Mapping[str, Benchmark]
+    comparisons: Mapping[str, Comparison]
+    pages: Mapping[str, Page]
+    variants: Mapping[str, tuple[str, ...]]
+    """Slug -> slugs of the entries that are `variant_of` it."""
+    derivatives: Mapping[str, tuple[str, ...]]
+    """Slug -> slugs of the entries whose `base_model` it is."""
+    comparisons_of: Mapping[str, tuple[str, ...]]
+    """Model slug -> slugs of the comparisons it appears in."""
+    taxonomies: Mapping[str, Mapping[str, Term]]
+    """"developers" | "domains" | "modalities" -> term slug -> term."""
+    leaderboards: Mapping[str, tuple[Ranked, ...]]
+    """Benchmark id -> ranked rows, best first."""
+
+    @property
+    def listed(self) -> tuple[Model, ...]:
+        """Models shown in default listings: active ones, newest first."""
+        return tuple(m for m in self.models.values() if m.is_listed)
+
+    def term_of(self, taxonomy: str, name: str) -> Term:
+        """Return the term a model's developer, domain or modality belongs to."""
+        return self.taxonomies[taxonomy][slugify(name)]
+
+
+def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
+    """Check references across entries and derive listings; no catalog if any check fails."""
+    problems: list[Problem] = []
+    for model in content.models.values():
+        _check_model(model, content, problems)
+    for comparison in content.comparisons.values():
+        _check_comparison(comparison, content, problems)
+    for page in content.pages.values():
+        if page.slug in RESERVED_ROOTS:
+            problems.append(content.origin("page", page.slug).problem(
+                Code.URL_COLLISION, (), f'the page "{page.slug}" would take the URL /{page.slug}/, which the site uses.',
+                hint=f"rename the file; reserved names: {', '.join(sorted(RESERVED_ROOTS))}."))
+    if content.site is None or any(p.is_error for p in problems):
+        return None, problems
+    models = sorted(content.models.values(), key=lambda m: (m.release_date, m.name, m.slug), reverse=True)
+    catalog = Catalog(
+        site=content.site,
+        models=MappingProxyType({m.slug: m for m in models}),
+        benchmarks=MappingProxyType(dict(content.benchmarks)),
+        comparisons=MappingProxyType(dict(sorted(content.comparisons.items()))),
+        pages=MappingProxyType(dict(sorted(content.pages.items()))),
+        variants=_reverse(models, lambda m: m.variant_of),
+        derivatives=_reverse(models, lambda m: m.base_model),
+        comparisons_of=_comparisons_of(content.comparisons),
+        taxonomies=MappingProxyType({name: _taxonomy(name, models) for name in TAXONOMIES}),
+        leaderboards=_leaderboards(models, content.benchmarks),
+    )
+    return catalog, problems
+
+
+def _check_model(model: Model, content: Content, problems: list[Problem]) -> None:
+    origin = content.origin("model", model.slug)
+
+    def resolve(field_path: tuple, slug: str) -> None:
+        if slug == model.slug:
+            problems.append(origin.problem(Code.UNRESOLVED_REFERENCE, field_path, "an entry cannot refer to itself."))
+        elif slug not in content.models:
+            problems.append(origin.problem(
+                Code.UNRESOLVED_REFERENCE, field_path, f'no model has the slug "{slug}".',
+                hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
+
+    for name in ("variant_of", "base_model"):
+        ref = getattr(model, name)
+        if ref is not None and ref.slug is not None:
+            resolve((name,), ref.slug)
+    for index, slug in enumerate(model.related):
+        resolve(("related", index), slug)
+    for benchmark_id, score in model.benchmarks.items():
+        benchmark = content.benchmarks.get(benchmark_id)
+        if benchmark is None:
+            problems.append(origin.problem(
+                Code.UNKNOWN_BENCHMARK, ("benchmarks", benchmark_id), f'unknown benchmark id "{benchmark_id}".',
+                hint=_did_you_mean(benchmark_id, content.benchmarks, "benchmark ids are the keys of content/benchmarks.yaml.")))
+        elif benchmark.unit == "%" and not 0 <= score.value <= 100:
+            problems.append(origin.problem(
+                Code.BAD_VALUE, ("benchmarks", benchmark_id, "value"),
+                f"{score.value:g} is not a percentage: {benchmark.name} is measured in % (0 to 100).",
+                hint="write the percentage, e.g. 64.4 for 64.4%."))
+
+
+def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
+    origin = content.origin("comparison", comparison.slug)
+    for index, slug in enumerate(comparison.models):
+        if slug not in content.models:
+            problems.append(origin.problem(
+                Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
+                hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
+    for index, column in enumerate(comparison.columns):
+        if column not in content.benchmarks and column not in BUILTIN_COLUMNS:
+            choices = [*BUILTIN_COLUMNS, *content.benchmarks]
+            close = difflib.get_close_matches(column, choices, n=1)
+            hint = f'did you mean "{close[0]}"?' if close else (
+                f"a column is a benchmark id or one of: {', '.join(BUILTIN_COLUMNS)}.")
+            problems.append(origin.problem(Code.UNKNOWN_COLUMN, ("columns", index), f'unknown column "{column}".', hint=hint))
+    for name, values in (("models", comparison.models), ("columns", comparison.columns)):
+        for index, value in enumerate(values):
+            if value in values[:index]:
+                problems.append(origin.problem(Code.BAD_VALUE, (name, index), f'"{value}" is listed twice.'))
+
+
+def _did_you_mean(wrong: str, known: Mapping[str, object], fallback: str) -> str:
+    close = difflib.get_close_matches(wrong, list(known), n=1)
+    return f'did you mean "{close[0]}"?' if close else fallback
+
+
+def _reverse(models: list[Model], ref_of) -> Mapping[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for model in models:
+        ref = ref_of(model)
+        if ref is not None and ref.slug is not None:
+            found.setdefault(ref.slug, []).append(model.slug)
+    return MappingProxyType({slug: tuple(children) for slug, children in found.items()})
+
+
+def _comparisons_of(comparisons: Mapping[str, Comparison]) -> Mapping[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for slug, comparison in sorted(comparisons.items()):
+        for model_slug in comparison.models:
+            found.setdefault(model_slug, []).append(slug)
+    return MappingProxyType({slug: tuple(c) for slug, c in found.items()})
+
+
+def _terms_of(taxonomy: str, model: Model) -> list[str]:
+    if taxonomy == "developers":
+        return [model.developer]
+    return list(dict.fromkeys(getattr(model, taxonomy)))
+
+
+def _taxonomy(taxonomy: str, models: list[Model]) -> Mapping[str, Term]:
+    """Group models by term; spellings that share a slug ("Google", "google") share a term."""
+    grouped: dict[str, tuple[str, list[Model]]] = {}
+    for model in models:
+        for name in _terms_of(taxonomy, model):
+            slug = slugify(name)
+            grouped.setdefault(slug, (name, []))[1].append(model)
+    terms = {}
+    for slug, (name, members) in sorted(grouped.items()):
+        ordered = sorted(members, key=lambda m: not m.is_listed)  # stable: keeps newest first within each group
+        terms[slug] = Term(taxonomy, slug, name, tuple(ordered))
+    return MappingProxyType(terms)
+
+
+def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
+    """Rank every model with a score on each benchmark; equal scores share a rank."""
+    boards = {}
+    for benchmark_id, benchmark in benchmarks.items():
+        scored = [(m, m.benchmarks[benchmark_id]) for m in models if benchmark_id in m.benchmarks]
+        sign = -1 if benchmark.higher_is_better else 1
+        scored.sort(key=lambda pair: (sign * pair[1].value, pair[0].name, pair[0].slug))
+        rows: list[Ranked] = []
+        for position, (model, score) in enumerate(scored, start=1):
+            tied = rows and rows[-1].score.value == score.value
+            rows.append(Ranked(rows[-1].rank if tied else position, model, score))
+        boards[benchmark_id] = tuple(rows)
+    return MappingProxyType(boards)

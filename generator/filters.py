@@ -1,0 +1,163 @@
+"""Pure display formatting: counts, dates, prices, scores and Markdown.
+
+Every function here turns a typed value into text for a page and has no other
+effect, so templates stay declarative and the rules live in one tested place.
+Markdown is rendered with raw HTML off and with the same URL policy as the schema:
+a `javascript:` or `data:` link in a description renders as plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from generator.schema import Benchmark, Parameters, Pricing, Score
+
+_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def human_count(value: float) -> str:
+    """Return 4.3e9 as "4.3B", 46.7e9 as "46.7B", 135e6 as "135M" (three significant digits)."""
+    for size, suffix in _UNITS:
+        if value >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def parameters(value: Parameters) -> str:
+    """Return "4B", or "46.7B (12.9B active)" for a mixture of experts."""
+    text = human_count(value.total)
+    return f"{text} ({human_count(value.active)} active)" if value.active else text
+
+
+def tokens(value: int) -> str:
+    """Return a context window as "128K" or "1M": 128000 and 131072 both read "128K", as model cards write them."""
+    for size, suffix in ((10**6, "M"), (1 << 20, "M"), (10**3, "K"), (1 << 10, "K")):
+        if value >= size and value % size == 0:
+            return f"{value // size}{suffix}"
+    for size, suffix in ((1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{value / size:.3g}{suffix}"
+    return str(value)
+
+
+def long_date(iso: str) -> str:
+    """Return "2025-07-09" as "9 July 2025" and "2025-07" as "July 2025"."""
+    parts = [int(p) for p in iso.split("-")]
+    day = dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
+    return f"{day.day} {day:%B %Y}" if len(parts) == 3 else f"{day:%B %Y}"
+
+
+def number(value: float) -> str:
+    """Return a figure without a trailing ".0": 81.0 -> "81", 64.4 -> "64.4"."""
+    return f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
+
+
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥"}
+
+
+def money(value: float, currency: str) -> str:
+    """Return a price as "$0.15" or "0.15 CHF"."""
+    amount = f"{value:.2f}" if value >= 0.1 or value == 0 else f"{value:.4g}"
+    sign = _CURRENCY_SIGNS.get(currency)
+    return f"{sign}{amount}" if sign else f"{amount} {currency}"
+
+
+def price_pair(pricing: Pricing) -> str:
+    """Return "$0.15 / $0.60" for input / output per million tokens; "—" for an unknown side."""
+    sides = [money(v, pricing.currency) if v is not None else "—" for v in (pricing.input_per_mtok, pricing.output_per_mtok)]
+    return " / ".join(sides)
+
+
+def unit_suffix(benchmark: Benchmark) -> str:
+    """Return how a unit follows a number: "%" sticks, other units follow a space."""
+    if not benchmark.unit:
+        return ""
+    return benchmark.unit if benchmark.unit in ("%",) or benchmark.unit.startswith("/") else f"\u00a0{benchmark.unit}"
+
+
+def score_text(score: Score, benchmark: Benchmark) -> str:
+    """Return "~64.4%" or "45% est.": the figure with its unit and its approximate and estimated marks."""
+    text = ("~" if score.approx else "") + number(score.value) + unit_suffix(benchmark)
+    return text + " est." if score.estimated else text
+
+
+def bar_fraction(value: float, benchmark: Benchmark, top: float) -> float:
+    """Return where a score sits on its scale (0..1), for inline bars.
+
+    Percentages sit on 0..100, others on the benchmark's `max` or, failing that,
+    the best score on the board. Lower-is-better figures are not drawn inverted:
+    the bar shows the magnitude and the ranking says which way is better.
+    """
+    scale = benchmark.scale_max or top
+    return max(0.0, min(1.0, value / scale)) if scale > 0 else 0.0
+
+
+def atom_date(iso: str) -> str:
+    """Return a day or month as an Atom timestamp: "2025-07" -> "2025-07-01T00:00:00Z"."""
+    return (iso + "-01" if len(iso) == 7 else iso) + "T00:00:00Z"
+
+
+def host(url: str) -> str:
+    """Return the host of a URL for link text, without "www."; the URL itself for site paths."""
+    name = urlsplit(url).hostname or url
+    return name.removeprefix("www.")
+
+
+def json_script(value: object) -> Markup:
+    """Return JSON safe inside a <script> element: no "</script>", no HTML comment openers."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# --- Markdown ----------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_link(url: str) -> bool:
+    """Allow http, https and mailto links and relative links; refuse every other scheme."""
+    match = _SCHEME.match(url.strip())
+    return match is None or match.group(1).lower() in ("http", "https", "mailto")
+
+
+class Markdown:
+    """markdown-it-py with raw HTML off, safe links, site paths under the base path.
+
+    One instance per base path; each distinct text is rendered once (an LRU cache),
+    since listings, pages and exports show the same texts many times.
+    """
+
+    def __init__(self, base_path: str):
+        self.base_path = base_path
+        self._md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        self._md.enable(["table", "strikethrough"])
+        self._md.validateLink = safe_link
+        self._md.core.ruler.push("modelcat_site", self._rewrite)
+        self.block = functools.lru_cache(maxsize=65536)(self._block)
+        self.inline = functools.lru_cache(maxsize=65536)(self._inline)
+
+    def _block(self, text: str, heading_shift: int = 0) -> Markup:
+        return Markup(self._md.render(text, {"heading_shift": heading_shift}))
+
+    def _inline(self, text: str) -> Markup:
+        return Markup(self._md.renderInline(text))
+
+    def _rewrite(self, state) -> None:
+        """Demote headings below the page's own, and put site paths under the base path."""
+        shift = state.env.get("heading_shift", 0)
+        for token in state.tokens:
+            if shift and token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+            for child in token.children or ():
+                for attr in ("href", "src"):
+                    value = child.attrs.get(attr)
+                    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+                        child.attrs[attr] = self.base_path + value[1:]

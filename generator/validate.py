@@ -1,0 +1,203 @@
+"""Turn raw mappings into typed entries, one file at a time, collecting every issue.
+
+Pydantic does the checking (see `schema`); this module translates its errors into
+problems an editor can act on: the file, the line of the field, the field path in
+the editor's own words, what was expected and what was found. References between
+entries are not checked here but in `catalog`, once everything is loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator import schema
+from generator.errors import Code, Problem
+from generator.load import FieldPath, LineMap, RawEntry, format_field
+from generator.schema import Benchmark, Comparison, Model, Page, SiteConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry came from, to locate problems found later."""
+
+    path: str
+    lines: LineMap
+
+    def problem(self, code: str, at: FieldPath, message: str, hint: str | None = None, **extra: Any) -> Problem:
+        """Return a problem at field `at` of this file, on that field's line."""
+        return Problem(code, self.path, format_field(at), message, line=self.lines.line_of(at), hint=hint, **extra)
+
+
+@dataclass
+class Content:
+    """Every valid entry of the site, keyed by slug (benchmarks by id), in file order."""
+
+    site: SiteConfig | None = None
+    models: dict[str, Model] = field(default_factory=dict)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    """(kind, slug) -> origin; benchmarks share the origin ("benchmarks", "")."""
+
+    def origin(self, kind: str, slug: str = "") -> Origin:
+        return self.origins[(kind, slug)]
+
+
+def validate_entries(entries: list[RawEntry]) -> tuple[Content, list[Problem]]:
+    """Validate every raw entry; return the valid ones and the problems of the rest."""
+    content = Content()
+    problems: list[Problem] = []
+    for entry in entries:
+        origin = Origin(entry.path, entry.lines)
+        content.origins[(entry.kind, entry.slug)] = origin
+        if entry.kind == "benchmarks":
+            content.benchmarks = _validate_benchmarks(entry.data, origin, problems)
+            continue
+        cls = _CLASSES[entry.kind]
+        value = validate_one(cls, entry.data, origin, problems)
+        if value is None:
+            continue
+        if entry.kind == "site":
+            content.site = value
+        elif entry.kind == "page":
+            content.pages[entry.slug] = value.model_copy(update={"slug": entry.slug, "body": entry.body})
+        else:
+            getattr(content, entry.kind + "s")[entry.slug] = value.model_copy(update={"slug": entry.slug})
+    return content, problems
+
+
+_CLASSES: dict[str, type[BaseModel]] = {"site": SiteConfig, "model": Model, "comparison": Comparison, "page": Page}
+
+
+def validate_one(cls: type[BaseModel], data: dict, origin: Origin, problems: list[Problem],
+                 at: FieldPath = ()) -> Any:
+    """Return `data` as an instance of `cls`, or None after adding its problems."""
+    internal = [key for key in schema.INTERNAL_FIELDS if key in data and key in cls.model_fields]
+    for key in internal:
+        problems.append(origin.problem(
+            Code.UNKNOWN_FIELD, (*at, key), f'"{key}" is not a field you can set: it comes from the file name.',
+            hint="remove the line; rename the file to change it."))
+    try:
+        value = cls.model_validate({k: v for k, v in data.items() if k not in internal})
+    except ValidationError as exc:
+        problems.extend(_explain(error, cls, at, origin) for error in exc.errors(include_url=False))
+        return None
+    return None if internal else value
+
+
+def _validate_benchmarks(data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Benchmark]:
+    benchmarks = {}
+    for key, definition in data.items():
+        if not schema.re.match(schema.BENCHMARK_ID_PATTERN, key):
+            problems.append(origin.problem(
+                Code.BAD_VALUE, (key,), f'"{key}" is not a valid benchmark id.',
+                hint="use lowercase letters, digits, hyphens and underscores, e.g. medqa or arc_c."))
+            continue
+        if not isinstance(definition, dict):
+            problems.append(origin.problem(
+                Code.WRONG_TYPE, (key,), f"expected a mapping such as {{name: ..., unit: \"%\"}}; got {schema.describe(definition)}."))
+            continue
+        value = validate_one(Benchmark, definition, origin, problems, at=(key,))
+        if value is not None:
+            benchmarks[key] = value.model_copy(update={"id": key})
+    return benchmarks
+
+
+# --- Translating pydantic's errors --------------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "date_type": "a date YYYY-MM-DD",
+}
+_PATTERN_WORDS = {
+    schema.SLUG_PATTERN: "a slug: lowercase letters, digits and hyphens",
+    schema.BENCHMARK_ID_PATTERN: "a benchmark id: lowercase letters, digits, hyphens and underscores",
+}
+_CUSTOM_CODES = {schema.WRONG_TYPE: Code.WRONG_TYPE, schema.BAD_VALUE: Code.BAD_VALUE, schema.UNSAFE_URL: Code.UNSAFE_URL}
+
+
+def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origin) -> Problem:
+    """Return one pydantic error as a problem in the editor's terms."""
+    loc = tuple(part for part in error["loc"] if part != "[key]")
+    at = (*prefix, *loc)
+    kind, got = error["type"], schema.describe(error.get("input"))
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        known = _fields_at(cls, loc[:-1])
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f'did you mean "{close[0]}"?' if close else f"known fields: {', '.join(known)}."
+        return origin.problem(Code.UNKNOWN_FIELD, at, f'unknown field "{name}".', hint=hint)
+    if kind == "missing":
+        return Problem(Code.MISSING_FIELD, origin.path, format_field(at), "required field is missing.",
+                       line=origin.lines.line_of(at[:-1]) or 1)
+    if kind in _CUSTOM_CODES:
+        return origin.problem(_CUSTOM_CODES[kind], at, error["msg"])
+    if kind in _TYPE_WORDS:
+        return origin.problem(Code.WRONG_TYPE, at, f"expected {_TYPE_WORDS[kind]}; got {got}.")
+    if kind == "literal_error":
+        return origin.problem(Code.BAD_VALUE, at, f"expected one of {ctx.get('expected')}; got {got}.")
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
+        return origin.problem(Code.BAD_VALUE, at, f"expected {words}; got {got}.")
+    if kind == "too_short":
+        return origin.problem(Code.BAD_VALUE, at, f"expected at least {ctx.get('min_length')} items; got {ctx.get('actual_length')}.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return origin.problem(Code.BAD_VALUE, at, f"expected a number of at least {ctx.get('ge', ctx.get('gt')):g}; got {got}.")
+    if kind in ("finite_number",):
+        return origin.problem(Code.BAD_VALUE, at, f"expected a finite number; got {got}.")
+    message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+    return origin.problem(Code.BAD_VALUE, at, f"{message}; got {got}.")
+
+
+def _fields_at(cls: type[BaseModel], loc: FieldPath) -> list[str]:
+    """Return the field names an editor may write at `loc` inside `cls`."""
+    annotation: Any = cls
+    for part in loc:
+        annotation = _unwrap(annotation)
+        container = typing.get_origin(annotation)
+        if container in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        elif _is_model(annotation) and part in annotation.model_fields:
+            annotation = annotation.model_fields[part].annotation
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if not _is_model(annotation):
+        return []
+    return [name for name in annotation.model_fields if name not in schema.INTERNAL_FIELDS]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and `| None` from a type."""
+    while True:
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+            options = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+            if len(options) != 1:
+                return tp
+            tp = options[0]
+        else:
+            return tp
