@@ -134,7 +134,7 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
     def resolve(field_path: tuple, slug: str) -> None:
         if slug == model.slug:
             problems.append(origin.problem(Code.UNRESOLVED_REFERENCE, field_path, "an entry cannot refer to itself."))
-        elif slug not in content.models:
+        elif not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, field_path, f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
@@ -147,11 +147,11 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
         resolve(("related", index), slug)
     for benchmark_id, score in model.benchmarks.items():
         benchmark = content.benchmarks.get(benchmark_id)
-        if benchmark is None:
+        if benchmark is None and ("benchmark", benchmark_id) not in content.origins:
             problems.append(origin.problem(
                 Code.UNKNOWN_BENCHMARK, ("benchmarks", benchmark_id), f'unknown benchmark id "{benchmark_id}".',
                 hint=_did_you_mean(benchmark_id, content.benchmarks, "benchmark ids are the keys of content/benchmarks.yaml.")))
-        elif benchmark.unit == "%" and not 0 <= score.value <= 100:
+        elif benchmark is not None and benchmark.unit == "%" and not 0 <= score.value <= 100:
             problems.append(origin.problem(
                 Code.BAD_VALUE, ("benchmarks", benchmark_id, "value"),
                 f"{score.value:g} is not a percentage: {benchmark.name} is measured in % (0 to 100).",
@@ -161,12 +161,12 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
 def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
     origin = content.origin("comparison", comparison.slug)
     for index, slug in enumerate(comparison.models):
-        if slug not in content.models:
+        if not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
     for index, column in enumerate(comparison.columns):
-        if column not in content.benchmarks and column not in BUILTIN_COLUMNS:
+        if ("benchmark", column) not in content.origins and column not in BUILTIN_COLUMNS:
             choices = [*BUILTIN_COLUMNS, *content.benchmarks]
             close = difflib.get_close_matches(column, choices, n=1)
             hint = f'did you mean "{close[0]}"?' if close else (
@@ -176,6 +176,11 @@ def _check_comparison(comparison: Comparison, content: Content, problems: list[P
         for index, value in enumerate(values):
             if value in values[:index]:
                 problems.append(origin.problem(Code.BAD_VALUE, (name, index), f'"{value}" is listed twice.'))
+
+
+def _model_exists(slug: str, content: Content) -> bool:
+    """Whether a model file has this slug; an invalid one counts, its own errors are reported already."""
+    return slug in content.models or ("model", slug) in content.origins
 
 
 def _did_you_mean(wrong: str, known: Mapping[str, object], fallback: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Code, Problem
+from generator.errors import Code, Problem, Severity
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _list_folder(site_dir: Path, folder: Path, suffix: str, problems: list[Probl
         if path.suffix != suffix:
             problems.append(Problem(
                 Code.STRAY_FILE, relative, "", f"this file is ignored: only {suffix} files are read here.",
-                hint=f"rename it to {path.stem}{suffix} if it is content.",
+                hint=f"rename it to {path.stem}{suffix} if it is content.", severity=Severity.WARNING,
             ))
         elif not SLUG_RE.match(path.stem):
             problems.append(Problem(
@@ -218,7 +218,10 @@ _Resolver.add_implicit_resolver(
                r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"),
     list("0123456789"))
 
-_Parser = getattr(yaml, "CParser", None)
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
 
 
 class _Scalars(yaml.constructor.SafeConstructor):

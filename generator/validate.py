@@ -9,6 +9,7 @@ entries are not checked here but in `catalog`, once everything is loaded.
 from __future__ import annotations
 
 import difflib
+import re
 import logging
 import types
 import typing
@@ -47,7 +48,7 @@ class Content:
     comparisons: dict[str, Comparison] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    """(kind, slug) -> origin; benchmarks share the origin ("benchmarks", "")."""
+    """(kind, slug) -> origin of every entry read, valid or not; benchmarks are ("benchmark", id)."""
 
     def origin(self, kind: str, slug: str = "") -> Origin:
         return self.origins[(kind, slug)]
@@ -62,6 +63,7 @@ def validate_entries(entries: list[RawEntry]) -> tuple[Content, list[Problem]]:
         content.origins[(entry.kind, entry.slug)] = origin
         if entry.kind == "benchmarks":
             content.benchmarks = _validate_benchmarks(entry.data, origin, problems)
+            content.origins.update({("benchmark", key): origin for key in entry.data})
             continue
         cls = _CLASSES[entry.kind]
         value = validate_one(cls, entry.data, origin, problems)
@@ -98,7 +100,7 @@ def validate_one(cls: type[BaseModel], data: dict, origin: Origin, problems: lis
 def _validate_benchmarks(data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Benchmark]:
     benchmarks = {}
     for key, definition in data.items():
-        if not schema.re.match(schema.BENCHMARK_ID_PATTERN, key):
+        if not re.match(schema.BENCHMARK_ID_PATTERN, key):
             problems.append(origin.problem(
                 Code.BAD_VALUE, (key,), f'"{key}" is not a valid benchmark id.',
                 hint="use lowercase letters, digits, hyphens and underscores, e.g. medqa or arc_c."))

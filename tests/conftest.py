@@ -1,0 +1,84 @@
+"""Shared fixtures: real site folders on disk and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict | None = None, timeout: float = 120) -> Run:
+    """Run `python -m generator ARGS` as a user would, and return what it printed."""
+    full_env = {**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning", **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def fixture_site() -> Path:
+    return FIXTURE_SITE
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture site."""
+    target = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, target)
+    return target
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """Return a factory that writes {relative path: dedented text} over a copy of the fixture site."""
+
+    def make(files: dict[str, str | bytes], base: Path = FIXTURE_SITE) -> Path:
+        site = tmp_path / "made"
+        if not site.exists():
+            shutil.copytree(base, site)
+        for relative, text in files.items():
+            path = site / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            elif text is None:
+                path.unlink()
+            else:
+                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return site
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """One full build of the fixture site, by the real CLI."""
+    out = tmp_path_factory.mktemp("built") / "out"
+    result = run_cli("build", FIXTURE_SITE, "--out", out)
+    assert result.returncode == 0, result.output
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under a folder with its bytes, to compare two states exactly."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

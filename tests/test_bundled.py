@@ -1,0 +1,51 @@
+"""The bundled catalog: builds clean and publishes the seed card's facts that hold."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "out"
+    result = run_cli("build", ROOT, "--out", out, "--strict")
+    assert result.returncode == 0, result.output
+    assert "warning" not in result.stderr
+    return out
+
+
+def text(out, relative) -> str:
+    doc = BeautifulSoup((out / relative).read_text(), "html.parser")
+    return " ".join(doc.main.get_text(" ").split())
+
+
+def test_bundled_catalog_checks_clean():
+    result = run_cli("check", ROOT, "--strict")
+    assert result.returncode == 0, result.output
+
+
+def test_medgemma_page_shows_the_facts_that_hold(bundled):
+    page = text(bundled, "models/medgemma-4b-it/index.html")
+    for fact in ("MedGemma 4B Instruct", "Google", "Parameters 4B", "Context window 128K tokens",
+                 "Health AI Developer Foundations Terms of Use", "Released 9 July 2025",
+                 "API pricing not yet available", "MedQA 64.4%", "81%", "MedSigLIP", "Mobile-capable",
+                 "Health AI Developer Foundations (HAI-DEF)", "Gemma 3 4B"):
+        assert fact in page, fact
+    for wrong in ("MedMind", "40.0B", "40B", "CC-BY-SA", "by-sa"):
+        assert wrong not in page, wrong
+
+
+def test_seed_comparison_has_medqa_in_its_own_column(bundled):
+    doc = BeautifulSoup((bundled / "compare/small-medical-models/index.html").read_text(), "html.parser")
+    headers = [" ".join(th.get_text(" ").split()) for th in doc.select("table.comparison thead th")]
+    assert headers == ["Model", "LMArena Elo", "SWE-bench Verified", "MedQA", "Price (in / out per 1M tokens)"]
+    rows = {" ".join(tr.th.get_text(" ").split()): [" ".join(td.get_text(" ").split()) for td in tr.find_all("td")]
+            for tr in doc.select("table.comparison tbody tr")}
+    assert rows["MedGemma 4B Instruct"][2] == "64.4%"
+    assert rows["MedGemma 27B"][2] == "87.7% ★ best"
+    assert rows["BioMistral 7B"][2] == "~60%"
+    assert rows["Gemma 3 4B"][2] == "45% est."
+    assert rows["Gemma 3 4B"][0] == "~1200 Elo"
+    assert all(r[3] == "Free (open weights)" for r in rows.values())
+    assert all(r[1].startswith("—") for r in rows.values())

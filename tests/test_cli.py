@@ -1,0 +1,91 @@
+"""The command line: commands, exit codes, and no tracebacks."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+from conftest import ROOT, run_cli, snapshot
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli("build", "--no-such-option").returncode == 2
+    assert run_cli().returncode == 2
+    missing = run_cli("build", tmp_path / "nowhere")
+    assert missing.returncode == 2 and "is not a folder" in missing.stderr
+    empty = run_cli("check", tmp_path)
+    assert empty.returncode == 2 and "is not a modelcat site" in empty.stderr
+    assert run_cli("build", ROOT, "--base-url", "javascript:alert(1)").returncode == 2
+
+
+def test_check_writes_nothing(site_copy):
+    before = snapshot(site_copy)
+    result = run_cli("check", site_copy)
+    assert result.returncode == 0, result.output
+    assert "no problems" in result.stdout
+    assert snapshot(site_copy) == before
+
+
+def test_strict_turns_warnings_into_failures(site_copy, tmp_path):
+    (site_copy / "content/models/notes.txt").write_text("not content")
+    relaxed = run_cli("check", site_copy)
+    assert relaxed.returncode == 0 and "warning:" in relaxed.stdout and "MC009" in relaxed.stdout
+    assert run_cli("check", site_copy, "--strict").returncode == 1
+    assert run_cli("build", site_copy, "--out", tmp_path / "a").returncode == 0
+    strict = run_cli("build", site_copy, "--out", tmp_path / "b", "--strict")
+    assert strict.returncode == 1 and not (tmp_path / "b").exists()
+
+
+def test_problem_output_is_clickable_and_summarised(make_site):
+    site = make_site({"content/models/beta-7b.yaml": "name: B\nsummary: s\ndeveloper: d\nrelease_date: 2024-01-01\nparamters: 7B\n"})
+    result = run_cli("check", site)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        'content/models/beta-7b.yaml:5: paramters: unknown field "paramters". [MC010]',
+        '    hint: did you mean "parameters"?',
+        "1 error, 0 warnings in 1 file.",
+    ]
+
+
+def test_check_json_format_is_machine_readable(make_site):
+    site = make_site({"content/models/beta-7b.yaml": "name: B\n"})
+    data = json.loads(run_cli("check", site, "--format", "json").stdout)
+    assert {p["code"] for p in data["problems"]} == {"MC011"}
+    assert all(set(p) == {"severity", "code", "path", "line", "field", "message", "hint"} for p in data["problems"])
+
+
+def test_new_scaffolds_an_entry_that_builds_and_never_overwrites(site_copy, tmp_path):
+    result = run_cli("new", "gamma-2b", "--name", 'Gamma "2B"', cwd=site_copy)
+    assert result.returncode == 0, result.output
+    entry = site_copy / "content/models/gamma-2b.yaml"
+    assert yaml.safe_load(entry.read_text())["name"] == 'Gamma "2B"'
+    entry.write_text(entry.read_text() + "# edited\n")
+    again = run_cli("new", "gamma-2b", cwd=site_copy)
+    assert again.returncode == 2 and "never overwrites" in again.stderr
+    assert entry.read_text().endswith("# edited\n")
+    assert run_cli("new", "Bad_Slug", cwd=site_copy).returncode == 2
+    assert run_cli("new", "../escape", cwd=site_copy).returncode == 2
+    out = tmp_path / "out"
+    assert run_cli("build", site_copy, "--out", out).returncode == 0
+    assert "Gamma &#34;2B&#34;" in (out / "models/gamma-2b/index.html").read_text()
+
+
+def test_schema_prints_a_json_schema_that_accepts_the_bundled_entries():
+    result = run_cli("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in sorted((ROOT / "content/models").glob("*.yaml")):
+        entry = yaml.safe_load(path.read_text())
+        entry = json.loads(json.dumps(entry, default=str))  # dates as the text an editor wrote
+        jsonschema.validate(entry, schema)
+
+
+def test_console_script_is_the_same_program():
+    exe = shutil.which("modelcat", path=str(__import__("pathlib").Path(sys.executable).parent))
+    assert exe, "modelcat console script is not installed"
+    result = subprocess.run([exe, "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("modelcat ")

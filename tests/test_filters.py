@@ -1,0 +1,70 @@
+"""Display formatting as pure functions."""
+
+import pytest
+
+from generator import filters
+from generator.schema import Benchmark, Parameters, Pricing, Score
+
+
+@pytest.mark.parametrize("value, text", [
+    (4e9, "4B"), (4.3e9, "4.3B"), (27e9, "27B"), (46.7e9, "46.7B"), (7.24e9, "7.24B"),
+    (135e6, "135M"), (1.2e12, "1.2T"), (500e6, "500M"), (950, "950"),
+])
+def test_human_count_prints_three_significant_digits(value, text):
+    assert filters.human_count(value) == text
+
+
+def test_parameters_prints_active_count_for_mixture_of_experts():
+    assert filters.parameters(Parameters(total=46.7e9, active=12.9e9)) == "46.7B (12.9B active)"
+
+
+@pytest.mark.parametrize("value, text", [
+    (128000, "128K"), (131072, "128K"), (2000000, "2M"), (1048576, "1M"), (32768, "32K"), (200000, "200K"), (1500, "1.5K"),
+])
+def test_tokens_prints_context_windows_as_model_cards_do(value, text):
+    assert filters.tokens(value) == text
+
+
+def test_long_date_handles_days_and_months():
+    assert filters.long_date("2025-07-09") == "9 July 2025"
+    assert filters.long_date("2025-07") == "July 2025"
+
+
+def test_score_text_marks_approximate_and_estimated_values():
+    pct = Benchmark(name="MedQA", unit="%")
+    elo = Benchmark(name="Arena", unit="Elo")
+    assert filters.score_text(Score(value=60, approx=True), pct) == "~60%"
+    assert filters.score_text(Score(value=45, estimated=True), pct) == "45% est."
+    assert filters.score_text(Score(value=1200, approx=True), elo) == "~1200\u00a0Elo"
+
+
+def test_price_pair_prints_input_and_output():
+    assert filters.price_pair(Pricing(input_per_mtok=0.15, output_per_mtok=0.6)) == "$0.15 / $0.60"
+    assert filters.price_pair(Pricing(input_per_mtok=3, currency="EUR")) == "€3.00 / —"
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://a.org", True), ("mailto:x@y.z", True), ("/about/", True), ("#top", True), ("page.html", True),
+    ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False), ("data:text/html,x", False),
+    ("vbscript:x", False), ("file:///etc/passwd", False),
+])
+def test_markdown_links_follow_the_url_policy(url, allowed):
+    assert filters.safe_link(url) is allowed
+
+
+def test_markdown_renders_no_raw_html_and_no_script_links():
+    md = filters.Markdown("/catalog/")
+    html = md.block('<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](/about/) ![i](data:image/png;base64,AAA)')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html.replace("[x](javascript:alert(1))", "")
+    assert 'href="/catalog/about/"' in html
+    assert "<img" not in html
+
+
+def test_markdown_demotes_headings_below_the_page_heading():
+    assert "<h3>Title</h3>" in filters.Markdown("/").block("# Title", 2)
+
+
+def test_json_script_cannot_close_its_script_element():
+    text = filters.json_script({"a": "</script><script>alert(1)</script>"})
+    assert "</script>" not in text and "<" not in text

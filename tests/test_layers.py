@@ -1,0 +1,42 @@
+"""Data flows one way: a generator module imports only from modules above it."""
+
+import ast
+from pathlib import Path
+
+ORDER = ["errors", "schema", "load", "validate", "catalog", "urls", "filters", "exports",
+         "render", "write", "build", "serve", "cli"]
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "generator":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("generator."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("generator."))
+    return found & set(ORDER)
+
+
+def test_every_module_is_in_the_layer_order():
+    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    assert modules <= set(ORDER), modules - set(ORDER)
+
+
+def test_modules_import_only_from_modules_above_them():
+    for name in ORDER:
+        path = PACKAGE / f"{name}.py"
+        if not path.exists():
+            continue
+        for imported in imported_modules(path):
+            assert ORDER.index(imported) < ORDER.index(name), f"{name} imports {imported}"
+
+
+def test_only_cli_exits():
+    for path in PACKAGE.glob("*.py"):
+        if path.stem in ("cli", "__main__"):
+            continue
+        assert "sys.exit" not in path.read_text() and "SystemExit" not in path.read_text(), path
