@@ -42,27 +42,46 @@ def format_field(path: FieldPath) -> str:
     return text
 
 
-@dataclass(frozen=True)
 class LineMap:
-    """Where each field of one file starts (1-based), nested fields included."""
+    """Where each field of one file starts (1-based), nested fields included.
 
-    lines: dict[FieldPath, int]
+    Lines are needed only when a problem is reported, which is rare, so they are
+    worked out from the file on first use instead of on every parse.
+    """
+
+    def __init__(self, source: Source, lines: dict[FieldPath, int] | None = None):
+        self.source = source
+        self._lines = lines
 
     def line_of(self, path: FieldPath) -> int | None:
         """Return the line of a field, or of its nearest parent that has one."""
+        if self._lines is None:
+            self._lines = _lines_of(self.source)
         for end in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:end]))
+            line = self._lines.get(tuple(path[:end]))
             if line is not None:
                 return line
         return None
 
 
 @dataclass(frozen=True)
-class RawEntry:
-    """One parsed content file: its data, and the line of each of its fields."""
+class Source:
+    """One content file to read."""
 
     kind: str
     """`site`, `model`, `benchmarks`, `comparison` or `page`."""
+    file: Path
+    relative: str
+    """Relative to the site root, forward slashes: how messages name the file."""
+    slug: str
+    """The file name without its suffix, for models, comparisons and pages."""
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One parsed content file: its data, and where to find the line of each field."""
+
+    kind: str
     path: str
     """Relative to the site root, forward slashes."""
     slug: str
@@ -91,35 +110,31 @@ _SUFFIX = {"model": ".yaml", "comparison": ".yaml", "page": ".md"}
 
 def load_content(site_dir: Path) -> LoadResult:
     """Parse site.yaml and every content file under `site_dir`, in sorted order."""
-    entries: list[RawEntry] = []
+    sources, problems = find_sources(site_dir)
+    entries = []
+    for source in sources:
+        entry, file_problems = parse_source(source, source.file.read_bytes())
+        problems.extend(file_problems)
+        if entry is not None:
+            entries.append(entry)
+    return LoadResult(entries, problems)
+
+
+def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
+    """Return every content file of the site in reading order, and problems with file names."""
+    sources: list[Source] = []
     problems: list[Problem] = []
     for kind, relative in _SOURCES:
         target = site_dir / relative
         if kind in _SUFFIX:
-            files = _list_folder(site_dir, target, _SUFFIX[kind], problems)
+            for file in _list_folder(site_dir, target, _SUFFIX[kind], problems):
+                sources.append(Source(kind, file, file.relative_to(site_dir).as_posix(), file.stem))
         elif target.is_file():
-            files = [target]
-        else:
-            if kind == "site":
-                problems.append(Problem(Code.MISSING_FILE, relative, "", "the site has no site.yaml.",
-                                        hint="create it with at least `title: My catalog`."))
-            files = []
-        for file in files:
-            entry = _load_file(site_dir, file, kind, problems)
-            if entry is not None:
-                entries.append(entry)
-    return LoadResult(entries, problems)
-
-
-def content_files(site_dir: Path) -> Iterator[Path]:
-    """Yield every file `load_content` reads, for watchers and cache keys."""
-    for kind, relative in _SOURCES:
-        target = site_dir / relative
-        if kind in _SUFFIX:
-            if target.is_dir():
-                yield from sorted(p for p in target.iterdir() if p.suffix == _SUFFIX[kind] and not _ignored(p))
-        elif target.is_file():
-            yield target
+            sources.append(Source(kind, target, relative, ""))
+        elif kind == "site":
+            problems.append(Problem(Code.MISSING_FILE, relative, "", "the site has no site.yaml.",
+                                    hint="create it with at least `title: My catalog`."))
+    return sources, problems
 
 
 def _ignored(path: Path) -> bool:
@@ -151,37 +166,31 @@ def _list_folder(site_dir: Path, folder: Path, suffix: str, problems: list[Probl
     return files
 
 
-def _load_file(site_dir: Path, file: Path, kind: str, problems: list[Problem]) -> RawEntry | None:
-    relative = file.relative_to(site_dir).as_posix()
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(Code.YAML_LIMIT, relative, "",
-                                f"the file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}."))
-        return None
+def parse_source(source: Source, data: bytes) -> tuple[RawEntry | None, list[Problem]]:
+    """Parse one file's bytes; return its entry, or None and the reasons it cannot be read."""
+    relative = source.relative
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(Code.YAML_LIMIT, relative, "",
+                              f"the file is {len(data):,} bytes; content files are limited to {MAX_FILE_BYTES:,}.")]
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(Code.FILE_ENCODING, relative, "",
-                                f"the file is not UTF-8 text (byte {exc.start}).", hint="save it as UTF-8."))
-        return None
+        return None, [Problem(Code.FILE_ENCODING, relative, "",
+                              f"the file is not UTF-8 text (byte {exc.start}).", hint="save it as UTF-8.")]
     body, line_offset = "", 0
-    if kind == "page":
+    if source.kind == "page":
         text, body, line_offset = _split_front_matter(text)
         if text is None:
-            problems.append(Problem(Code.YAML_SYNTAX, relative, "", "a page starts with YAML front matter between two --- lines.",
-                                    line=1, hint="begin the file with ---, a `title:` line, and --- again."))
-            return None
+            return None, [Problem(Code.YAML_SYNTAX, relative, "", "a page starts with YAML front matter between two --- lines.",
+                                  line=1, hint="begin the file with ---, a `title:` line, and --- again.")]
     parsed = parse_yaml(text, relative, line_offset)
-    problems.extend(parsed.problems)
     if parsed.problems:
-        return None
-    if kind in ("model", "comparison", "site", "page", "benchmarks") and not isinstance(parsed.data, dict):
+        return None, parsed.problems
+    if not isinstance(parsed.data, dict):
         what = "empty" if parsed.data is None else "not a mapping of fields"
-        problems.append(Problem(Code.NOT_A_MAPPING, relative, "", f"the file is {what}.",
-                                line=1 + line_offset, hint="write one `field: value` per line at the top level."))
-        return None
-    slug = file.stem if kind in _SUFFIX else ""
-    return RawEntry(kind, relative, slug, parsed.data, LineMap(parsed.lines), body)
+        return None, [Problem(Code.NOT_A_MAPPING, relative, "", f"the file is {what}.",
+                              line=1 + line_offset, hint="write one `field: value` per line at the top level.")]
+    return RawEntry(source.kind, relative, source.slug, parsed.data, LineMap(source), body), []
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -192,76 +201,94 @@ def _split_front_matter(text: str) -> tuple[str | None, str, int]:
     return match.group(1), text[match.end():], 1
 
 
+def _lines_of(source: Source) -> dict[FieldPath, int]:
+    """Parse a file again, recording the line of every field."""
+    try:
+        text = source.file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    offset = 0
+    if source.kind == "page":
+        text, _, offset = _split_front_matter(text)
+        if text is None:
+            return {}
+    return parse_yaml(text, source.relative, offset, record_lines=True).lines
+
+
 # --- YAML -------------------------------------------------------------------------
 
 
-class _Resolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core-schema scalars, plus dates.
+_TAG = "tag:yaml.org,2002:"
+_IMPLICIT = (  # the YAML 1.2 core schema, tried in order on plain scalars
+    (_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$")),
+    (_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    (_TAG + "int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    (_TAG + "float", re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
+)
+
+
+class _Resolver:
+    """YAML 1.2 core-schema scalars.
 
     PyYAML's YAML 1.1 resolver reads `no` as false, `4.3e9` as a string and `1:20`
-    as a number in base 60; editors expect none of that.
+    as a number in base 60; editors expect none of that. Dates stay text (as in
+    YAML 1.2) and `schema` checks their form, so the data is plain JSON-like values. The parser calls `resolve`
+    once per node, so it is kept to a few dictionary and regex look-ups.
     """
 
+    def descend_resolver(self, current_node, current_index):
+        pass
 
-_Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
-_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:timestamp",
-    re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
-               r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
-               r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"),
-    list("0123456789"))
+    def ascend_resolver(self):
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT:
+                    if pattern.match(value):
+                        return tag
+            return _TAG + "str"
+        return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+
 
 try:
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = None
 
-
-class _Scalars(yaml.constructor.SafeConstructor):
-    """Constructs scalars only; mappings and sequences are walked by `_Walk`."""
-
-    def construct_yaml_int(self, node):  # YAML 1.2 forms: 0o17 octal, no base 60, no 0b
-        text = node.value.replace("_", "")
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        return int(text, 0) if text.startswith("0x") else int(text)
-
-    def construct_yaml_float(self, node):
-        return float(node.value.lower().replace(".inf", "inf").replace(".nan", "nan"))
-
-
-_Scalars.add_constructor("tag:yaml.org,2002:int", _Scalars.construct_yaml_int)
-_Scalars.add_constructor("tag:yaml.org,2002:float", _Scalars.construct_yaml_float)
-
-if _Parser is not None:
-    class _Loader(_Parser, _Scalars, _Resolver):
-        def __init__(self, stream):
-            _Parser.__init__(self, stream)
-            _Scalars.__init__(self)
-            _Resolver.__init__(self)
-else:  # pragma: no cover - PyYAML built without libyaml
-    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-                  _Scalars, _Resolver):
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer):
         def __init__(self, stream):
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
             yaml.composer.Composer.__init__(self)
-            _Scalars.__init__(self)
-            _Resolver.__init__(self)
 
-_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
-_TAG_NAMES = {"tag:yaml.org,2002:timestamp": "date", "tag:yaml.org,2002:int": "number",
-              "tag:yaml.org,2002:float": "number"}
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+class _Loader(_Parser, _Resolver):
+    """Composes a node tree with libyaml; `_Walk` turns it into data."""
+
+
+def _int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    return int(text, 16) if text.startswith("0x") else int(text)
+
+
+def _float(text: str) -> float:
+    return float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
+
+
+_SCALARS = {
+    _TAG + "str": str,
+    _TAG + "null": lambda text: None,
+    _TAG + "bool": lambda text: text.lower() == "true",
+    _TAG + "int": _int,
+    _TAG + "float": _float,
+}
+_TAG_NAMES = {_TAG + "int": "number", _TAG + "float": "number"}
+_MAP_TAG = _TAG + "map"
+_SEQ_TAG = _TAG + "seq"
 
 
 @dataclass
@@ -275,8 +302,8 @@ class _TooLarge(Exception):
     pass
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> ParsedYaml:
-    """Parse one YAML document into plain data plus a line per field path."""
+def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = False) -> ParsedYaml:
+    """Parse one YAML document into plain data (and, if asked, a line per field path)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -294,7 +321,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> ParsedYaml:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
         loader.dispose()
-    walk = _Walk(loader, path, line_offset)
+    walk = _Walk(path, line_offset, record_lines)
     if node is None:
         return ParsedYaml(None, {}, [])
     try:
@@ -302,17 +329,16 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> ParsedYaml:
     except _TooLarge as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
                                              hint="write values out instead of expanding anchors and aliases.")])
-    return ParsedYaml(data, walk.lines, walk.problems)
+    return ParsedYaml(data, walk.lines or {}, walk.problems)
 
 
 class _Walk:
-    """Turns a composed node tree into dicts, lists and scalars, recording lines."""
+    """Turns a composed node tree into dicts, lists and scalars, recording lines if asked."""
 
-    def __init__(self, loader: _Loader, path: str, line_offset: int):
-        self.loader = loader
+    def __init__(self, path: str, line_offset: int, record_lines: bool):
         self.path = path
         self.offset = line_offset + 1
-        self.lines: dict[FieldPath, int] = {}
+        self.lines: dict[FieldPath, int] | None = {} if record_lines else None
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -332,13 +358,15 @@ class _Walk:
             result = []
             for index, item in enumerate(node.value):
                 here = (*at, index)
-                self.lines[here] = item.start_mark.line + self.offset
+                if self.lines is not None:
+                    self.lines[here] = item.start_mark.line + self.offset
                 result.append(self.value(item, here, depth + 1))
             return result
-        if node.tag not in _SCALAR_TAGS:
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
             return self._bad_tag(node, at)
         try:
-            return self.loader.construct_object(node)
+            return construct(node.value)
         except (ValueError, OverflowError, yaml.YAMLError):
             self.problems.append(Problem(Code.BAD_VALUE, self.path, format_field(at),
                                          f"{node.value!r} is not a valid {_TAG_NAMES.get(node.tag, 'value')}.",
@@ -356,18 +384,19 @@ class _Walk:
             key = key_node.value
             here = (*at, key)
             if key in result:
-                first = self.lines.get(here)
+                first = next(k.start_mark.line + self.offset for k, _ in node.value if k.value == key)
                 self.problems.append(Problem(Code.DUPLICATE_KEY, self.path, format_field(here),
                                              f'the key "{key}" appears twice (first on line {first}).', line=line,
                                              hint="keep one of them; YAML would silently drop the other."))
                 continue
-            self.lines[here] = line
+            if self.lines is not None:
+                self.lines[here] = line
             result[key] = self.value(value_node, here, depth + 1)
         return result
 
     def _bad_tag(self, node: yaml.Node, at: FieldPath) -> None:
         self.problems.append(Problem(Code.YAML_TAG, self.path, format_field(at),
-                                     f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed in content.",
+                                     f"the YAML tag {node.tag.replace(_TAG, '!!')!r} is not allowed in content.",
                                      line=node.start_mark.line + self.offset,
                                      hint="content is plain data: text, numbers, dates, lists and mappings."))
         return None

@@ -43,6 +43,8 @@ CASES = [
     ("pricing: {input_per_mtok: -1}", "MC013", 5, "pricing.input_per_mtok", "at least 0"),
     ("status: gone", "MC013", 5, "status", "'active', 'deprecated' or 'retired'"),
     ("updated: 2025-07", "MC013", 5, "updated", "YYYY-MM-DD"),
+    ("updated: 2025-13-45", "MC013", 5, "updated", "YYYY-MM-DD"),
+    ("status_date: 2025-02-30", "MC013", 5, "status_date", "YYYY-MM-DD"),
     ("slug: other", "MC010", 5, "slug", "comes from the file name"),
     ("summary: again", "MC002", 5, "summary", "appears twice"),
 ]
