@@ -2,29 +2,49 @@
 
 `check` stops after the catalog and writes nothing; `build` renders and publishes
 only when no stage found an error (or, under `--strict`, a warning).
+
+Builds are incremental by construction, never by guessing dependencies: each pure
+step's result is cached under a hash of exactly what it read (see `cache`). A file
+is parsed and validated again only when its bytes change, a page is rendered again
+only when its key (its templates' sources and the hash of its render context)
+changes, and only changed files are moved into the output. The catalog itself is
+recomputed on every build that has any change; a build whose inputs all hash as
+before only checks that the output is still what it wrote.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pydantic_core import PydanticCustomError
 
 from generator import schema
+from generator.cache import CODE_VERSION, BuildCache, FileStamp, Fingerprints, default_cache_dir, digest
 from generator.catalog import Catalog, build_catalog
-from generator.errors import Problem, UsageError, fails
-from generator.load import load_content
-from generator.render import render_site
+from generator.errors import Code, Problem, UsageError, fails
+from generator.filters import Markdown
+from generator.load import LineMap, Source, find_sources, parse_source
+from generator.render import ExportPlan, PagePlan, make_environment, one_per_template, plan_outputs, render_output, \
+    template_closure, template_problem
 from generator.urls import Urls
-from generator.validate import validate_entries
-from generator.write import check_output_dir, write_site
+from generator.validate import Content, Origin, Validated, collect, unreadable, validate_entry
+from generator.write import MARKER, Staging, check_output_dir
 
 log = logging.getLogger(__name__)
 
 _PACKAGE = Path(__file__).resolve().parent
+RACY_NS = 2_000_000_000
+"""A file modified this close to when it was last hashed is hashed again, whatever its stamp says."""
+_PARALLEL_MIN = 256
+"""Fewer tasks than this run in this process: starting workers would cost more."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +58,25 @@ class Settings:
     """Warnings fail the run."""
     base_url: str | None = None
     """Overrides site.yaml's base_url (the dev server points it at itself)."""
+    jobs: int | None = None
+    """Processes that render pages; None means one per core."""
+    cache_dir: Path | None = None
+    """Where the persistent cache lives; None means the user's cache folder."""
+    use_cache: bool = True
+    """False builds from scratch and keeps nothing on disk."""
 
     @property
     def output(self) -> Path:
         return self.out_dir if self.out_dir is not None else self.site_dir / "_site"
+
+    @property
+    def workers(self) -> int:
+        return max(1, self.jobs or os.cpu_count() or 1)
+
+    def cache_folder(self) -> Path | None:
+        if not self.use_cache:
+            return None
+        return self.cache_dir if self.cache_dir is not None else default_cache_dir(self.site_dir, self.output)
 
 
 @dataclass
@@ -53,10 +88,21 @@ class CheckResult:
 @dataclass
 class BuildResult:
     problems: list[Problem]
-    files_written: int = 0
+    rendered: int = 0
+    """Pages and files rendered this time."""
+    skipped: int = 0
+    """Pages whose key had not changed, so they were not rendered again."""
+    written: int = 0
+    """Files moved into the output."""
+    removed: int = 0
+    """Files of pages that no longer exist, deleted from the output."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage."""
     published: bool = False
+
+
+Progress = Callable[[int, int], None]
+"""Called with (pages done, pages to do) while pages render."""
 
 
 def theme_dirs(site_dir: Path, kind: str) -> list[Path]:
@@ -77,22 +123,6 @@ def require_site(site_dir: Path) -> None:
         raise UsageError(f"{site_dir} is not a modelcat site: it has neither site.yaml nor content/.")
 
 
-def check(settings: Settings) -> CheckResult:
-    """Load, validate and cross-check the content; write nothing."""
-    require_site(settings.site_dir)
-    loaded = load_content(settings.site_dir)
-    content, validation_problems = validate_entries(loaded.entries)
-    catalog, catalog_problems = build_catalog(content)
-    problems = loaded.problems + validation_problems + catalog_problems
-    if catalog is not None and settings.base_url is not None:
-        catalog = _with_base_url(catalog, settings.base_url)
-    return CheckResult(problems, catalog)
-
-
-def _with_base_url(catalog: Catalog, base_url: str) -> Catalog:
-    return replace(catalog, site=catalog.site.model_copy(update={"base_url": normalize_base_url(base_url)}))
-
-
 def normalize_base_url(value: str) -> str:
     """Return a `--base-url` value as the site would store it, or raise UsageError."""
     try:
@@ -101,23 +131,294 @@ def normalize_base_url(value: str) -> str:
         raise UsageError(f"--base-url: {exc.message()}") from None
 
 
-def build(settings: Settings) -> BuildResult:
+# --- Check ---------------------------------------------------------------------------
+
+
+def check(settings: Settings, cache: BuildCache | None = None) -> CheckResult:
+    """Load, validate and cross-check the content; write nothing."""
+    require_site(settings.site_dir)
+    cache = cache or BuildCache()
+    inputs = _read_inputs(settings, cache)
+    content, problems = _load(inputs, cache, settings.workers)
+    catalog, catalog_problems = _catalog(content, settings)
+    return CheckResult(inputs.problems + problems + catalog_problems, catalog)
+
+
+@dataclass
+class _Inputs:
+    """Every file a build reads, with the hash of its bytes."""
+
+    sources: list[Source]
+    problems: list[Problem]
+    old_stamps: dict[str, FileStamp]
+    digests: dict[str, str] = field(default_factory=dict)
+    """Content path -> digest; templates and static files under "templates:NAME" and "static:PATH"."""
+    data: dict[str, bytes] = field(default_factory=dict)
+    """Bytes of the files read this time (the others were known by their stamps)."""
+
+
+def _read_inputs(settings: Settings, cache: BuildCache) -> _Inputs:
+    sources, problems = find_sources(settings.site_dir)
+    inputs = _Inputs(sources, problems, cache.manifest.stamps)
+    cache.manifest.stamps = {}
+    for source in sources:
+        inputs.digests[source.relative] = _digest_file(source.file, cache, inputs)
+    return inputs
+
+
+def _digest_file(file: Path, cache: BuildCache, inputs: _Inputs) -> str:
+    """Return the hash of a file's bytes, reading it only if its stamp changed (or is too recent to trust)."""
+    stat = file.stat()
+    key = str(file)
+    old = inputs.old_stamps.get(key)
+    if old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and stat.st_mtime_ns < old.checked_ns - RACY_NS:
+        cache.manifest.stamps[key] = old
+        return old.digest
+    data = file.read_bytes()
+    file_digest = digest(data)
+    cache.manifest.stamps[key] = FileStamp(stat.st_size, stat.st_mtime_ns, file_digest, time.time_ns())
+    inputs.data[key] = data
+    return file_digest
+
+
+def _load(inputs: _Inputs, cache: BuildCache, jobs: int) -> tuple[Content, list[Problem]]:
+    """Parse and validate every file whose bytes are new; reuse the cached outcome of the rest."""
+    if any((s.relative, inputs.digests[s.relative]) not in cache.entries for s in inputs.sources):
+        cache.load_bulk()
+    keys = [(s.relative, inputs.digests[s.relative]) for s in inputs.sources]
+    missing = [i for i, key in enumerate(keys) if key not in cache.entries]
+
+    def parse_one(index: int) -> Validated:
+        source = inputs.sources[missing[index]]
+        data = inputs.data.get(str(source.file))
+        if data is None:
+            data = source.file.read_bytes()
+        entry, problems = parse_source(source, data)
+        if entry is None:
+            return unreadable(source.kind, source.slug, Origin(source.relative, LineMap(source)), problems)
+        return validate_entry(entry)
+
+    for index, result in zip(missing, _parallel_map(parse_one, len(missing), jobs, chunk=64)):
+        cache.entries[keys[index]] = result
+    cache.entries = {key: cache.entries[key] for key in keys}  # forget files that are gone or changed
+    return collect([cache.entries[key] for key in keys])
+
+
+def _catalog(content: Content, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+    catalog, problems = build_catalog(content)
+    if catalog is not None and settings.base_url is not None:
+        catalog = replace(catalog, site=catalog.site.model_copy(update={"base_url": normalize_base_url(settings.base_url)}))
+    return catalog, problems
+
+
+# --- Build ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StaticPlan:
+    """A file of static/, copied as it is."""
+
+    output: str
+    source: Path
+
+
+def build(settings: Settings, cache: BuildCache | None = None, progress: Progress | None = None) -> BuildResult:
     """Check, render and publish the site; the previous output stays unless all succeeds."""
-    started = time.perf_counter()
+    clock = _Clock()
+    require_site(settings.site_dir)
     check_output_dir(settings.output, settings.site_dir)
-    checked = check(settings)
-    timings = {"check": time.perf_counter() - started}
-    if checked.catalog is None or fails(checked.problems, settings.strict):
-        return BuildResult(checked.problems, timings=timings)
-    mark = time.perf_counter()
-    urls = Urls(checked.catalog.site.base_url)
-    files, render_problems = render_site(
-        checked.catalog, theme_dirs(settings.site_dir, "templates"), urls, settings.site_dir)
-    timings["render"] = time.perf_counter() - mark
-    problems = checked.problems + render_problems
+    cache = cache or BuildCache.open(settings.cache_folder())
+    inputs = _read_inputs(settings, cache)
+    _theme_files(settings.site_dir, "templates", cache, inputs)
+    template_dirs = theme_dirs(settings.site_dir, "templates")
+    statics = _theme_files(settings.site_dir, "static", cache, inputs)
+    plan_key = digest(CODE_VERSION, repr((settings.base_url, settings.strict)),
+                      repr(sorted(inputs.digests.items())), repr([p.format() for p in inputs.problems]))
+    clock.lap("read")
+    out = settings.output
+    if plan_key == cache.manifest.plan_key and _output_intact(out, cache):
+        cache.save(bulk_changed=False)
+        return BuildResult(list(cache.manifest.plan_problems), skipped=len(cache.manifest.outputs),
+                           timings=clock.laps, published=True)
+
+    entries_before = len(cache.entries)
+    content, load_problems = _load(inputs, cache, settings.workers)
+    clock.lap("load")
+    catalog, catalog_problems = _catalog(content, settings)
+    problems = inputs.problems + load_problems + catalog_problems
+    clock.lap("catalog")
+    if catalog is None or fails(problems, settings.strict):
+        cache.save(bulk_changed=len(cache.entries) != entries_before)
+        return BuildResult(problems, timings=clock.laps)
+
+    urls = Urls(catalog.site.base_url)
+    markdown = Markdown(urls.base_path, cache.markdown)
+    env = make_environment(template_dirs, urls, markdown)
+    plans: list[Any] = plan_outputs(catalog, urls)
+    collisions = _static_collisions(plans, statics)
+    if collisions:
+        return BuildResult(problems + collisions, timings=clock.laps)
+    plans += [_StaticPlan(relative, path) for relative, path in sorted(statics.items())]
+    keys = _page_keys(plans, env, content, catalog, inputs)
+    whole = not (out / MARKER).exists() or not cache.manifest.outputs
+    todo = [i for i, plan in enumerate(plans) if whole or not _still_published(out, plan.output, keys[i], cache)]
+    clock.lap("plan")
+
+    staging = Staging(out)
+    staging.start()
+
+    def render_one(index: int) -> tuple[Problem | None, dict]:
+        plan = plans[todo[index]]
+        if isinstance(plan, _StaticPlan):
+            staging.copy(plan.output, plan.source)
+            return None, {}
+        try:
+            data = render_output(env, plan, catalog)
+        except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
+            if not isinstance(plan, PagePlan):
+                raise
+            return template_problem(exc, plan, template_dirs, settings.site_dir), {}
+        staging.write(plan.output, data)
+        return None, markdown.take_fresh()
+
+    results = _parallel_map(render_one, len(todo), settings.workers, chunk=32, progress=progress)
+    clock.lap("render")
+    render_problems = one_per_template([p for p, _ in results if p is not None])
     if render_problems:
-        return BuildResult(problems, timings=timings)
-    mark = time.perf_counter()
-    write_problems = write_site(files, theme_dirs(settings.site_dir, "static")[::-1], settings.output)
-    timings["write"] = time.perf_counter() - mark
-    return BuildResult(problems + write_problems, len(files), timings, published=not write_problems)
+        staging.discard()
+        return BuildResult(problems + render_problems, timings=clock.laps)
+    for _, fresh in results:
+        cache.markdown.update(fresh)
+
+    current = {plan.output for plan in plans}
+    removed = [] if whole else sorted(set(cache.manifest.outputs) - current)
+    written = [plans[i].output for i in todo]
+    staging.publish(written, removed, whole)
+    outputs = {} if whole else {k: v for k, v in cache.manifest.outputs.items() if k in current}
+    for i in todo:
+        stat = (out / plans[i].output).stat()
+        outputs[plans[i].output] = (keys[i], stat.st_size, stat.st_mtime_ns)
+    cache.manifest.outputs = outputs
+    cache.manifest.plan_key = plan_key
+    cache.manifest.plan_problems = problems
+    clock.lap("write")
+    cache.save(bulk_changed=True)
+    return BuildResult(problems, rendered=len(todo), skipped=len(plans) - len(todo), written=len(written),
+                       removed=len(removed), timings=clock.laps, published=True)
+
+
+def _theme_files(site_dir: Path, kind: str, cache: BuildCache, inputs: _Inputs) -> dict[str, Path]:
+    """Return the theme's files by relative path (the site's own winning over the bundled ones), hashed into `inputs`."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(site_dir, kind)):
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
+                found[path.relative_to(folder).as_posix()] = path
+    for relative, path in sorted(found.items()):
+        inputs.digests[f"{kind}:{relative}"] = _digest_file(path, cache, inputs)
+    return found
+
+
+def _output_intact(out: Path, cache: BuildCache) -> bool:
+    """Whether every file the last build wrote is still there, unchanged."""
+    if not (out / MARKER).exists() or not cache.manifest.outputs:
+        return False
+    return all(_stat_matches(out / path, size, mtime) for path, (_, size, mtime) in cache.manifest.outputs.items())
+
+
+def _still_published(out: Path, output: str, key: str, cache: BuildCache) -> bool:
+    record = cache.manifest.outputs.get(output)
+    return record is not None and record[0] == key and _stat_matches(out / output, record[1], record[2])
+
+
+def _stat_matches(path: Path, size: int, mtime_ns: int) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
+
+
+def _static_collisions(plans: list, statics: dict[str, Path]) -> list[Problem]:
+    return [Problem(Code.URL_COLLISION, f"static/{plan.output}", "", f"this file would replace the generated page /{plan.output}.",
+                    hint="rename or remove the static file.")
+            for plan in plans if plan.output in statics]
+
+
+def _page_keys(plans: list, env, content: Content, catalog: Catalog, inputs: _Inputs) -> list[str]:
+    """Return each output's render key: what it is made from, hashed."""
+    prints = Fingerprints()
+    content_key = digest(repr(sorted((k, v) for k, v in inputs.digests.items() if ":" not in k)))
+    prints.seed(catalog, content_key)
+    for slug, model in content.models.items():
+        prints.seed(model, digest("model", inputs.digests[content.origin("model", slug).path]))
+    closures: dict[str, str] = {}
+
+    def template_key(name: str) -> str:
+        if name not in closures:
+            closures[name] = digest(*(f"{n}={inputs.digests.get('templates:' + n, '')}" for n in template_closure(env, name)))
+        return closures[name]
+
+    keys = []
+    for plan in plans:
+        if isinstance(plan, _StaticPlan):
+            keys.append(digest("static", inputs.digests[f"static:{plan.output}"]))
+        elif isinstance(plan, ExportPlan):
+            keys.append(digest("export", plan.make.__qualname__, *map(prints.of, plan.args)))
+        else:
+            keys.append(digest("page", template_key(plan.template), prints.of(plan.meta), prints.of(plan.context),
+                               content_key, prints.of(catalog.site)))
+    return keys
+
+
+# --- Running work on every core -----------------------------------------------------
+
+_TASK: Callable[[int], Any] | None = None
+
+
+def _parallel_map(task: Callable[[int], Any], count: int, jobs: int, chunk: int,
+                  progress: Progress | None = None) -> list[Any]:
+    """Return [task(0), ..., task(count - 1)], spread over forked processes when worthwhile.
+
+    Workers are forked, so they share everything built so far (the catalog, the
+    templates) without copying it; only small results travel back. Forking is
+    skipped in a process running other threads (the dev server), where it is unsafe.
+    """
+    global _TASK
+    ranges = [range(start, min(start + chunk, count)) for start in range(0, count, chunk)]
+    results: list[Any] = []
+    if jobs <= 1 or count < _PARALLEL_MIN or threading.active_count() > 1 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        for part in ranges:
+            results.extend(task(i) for i in part)
+            if progress:
+                progress(len(results), count)
+        return results
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_run_range, ranges):
+                results.extend(part)
+                if progress:
+                    progress(len(results), count)
+    finally:
+        _TASK = None
+    return results
+
+
+def _run_range(indices: range) -> list[Any]:
+    assert _TASK is not None
+    return [_TASK(i) for i in indices]
+
+
+class _Clock:
+    """Seconds spent in each stage."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now

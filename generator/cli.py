@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__, schema
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: SITE/_site)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("--base-url", metavar="URL", help="override site.yaml's base_url")
+    cmd.add_argument("--jobs", type=_positive, metavar="N", help="processes that render pages (default: one per core)")
+    cmd.add_argument("--cache-dir", type=Path, metavar="DIR", help="where to keep the build cache "
+                     "(default: $XDG_CACHE_HOME/modelcat/...)")
+    cmd.add_argument("--no-cache", action="store_true", help="build from scratch and keep no cache")
     cmd.set_defaults(run=_build)
 
     cmd = commands.add_parser("check", parents=[site], help="validate and lint the content; write nothing")
@@ -70,21 +75,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _build(args: argparse.Namespace) -> int:
     settings = Settings(args.site, out_dir=args.out, strict=args.strict,
-                        base_url=normalize_base_url(args.base_url) if args.base_url else None)
-    result = build(settings)
+                        base_url=normalize_base_url(args.base_url) if args.base_url else None,
+                        jobs=args.jobs, cache_dir=args.cache_dir, use_cache=not args.no_cache)
+    bar = _ProgressBar(sys.stderr)
+    result = build(settings, progress=bar.update)
+    bar.close()
     _print_problems(result.problems, sys.stderr)
     if not result.published:
         print("Build failed; the previous output was left as it was.", file=sys.stderr)
         return CONTENT_PROBLEMS
-    print(_built_line(result, settings.output), file=sys.stderr)
+    print(_summary(result, settings.output), file=sys.stderr)
     return CONTENT_PROBLEMS if fails(result.problems, args.strict) else OK
 
 
-def _built_line(result: BuildResult, out: Path) -> str:
+def _summary(result: BuildResult, out: Path) -> str:
+    """Return what a build did: pages rendered, skipped and written, and the time of each stage when it was slow."""
     seconds = sum(result.timings.values())
-    return f"Built {result.files_written} files into {out} in {seconds:.2f} s."
+    line = (f"Built {out} in {seconds:.2f} s: {result.rendered} rendered, {result.skipped} unchanged, "
+            f"{result.written} written, {result.removed} removed.")
+    if seconds >= 1:
+        line += "\n  " + ", ".join(f"{stage} {spent:.2f} s" for stage, spent in result.timings.items())
+    return line
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, for builds long enough to need one."""
+
+    def __init__(self, stream, delay: float = 1.0):
+        self.stream = stream
+        self.active = stream.isatty()
+        self.started = time.perf_counter()
+        self.delay = delay
+        self.shown = False
+
+    def update(self, done: int, total: int) -> None:
+        if not self.active or time.perf_counter() - self.started < self.delay:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ a `javascript:` or `data:` link in a description renders as plain text.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from urllib.parse import urlsplit
@@ -131,24 +130,43 @@ def safe_link(url: str) -> bool:
 class Markdown:
     """markdown-it-py with raw HTML off, safe links, site paths under the base path.
 
-    One instance per base path; each distinct text is rendered once (an LRU cache),
-    since listings, pages and exports show the same texts many times.
+    Each distinct text is rendered once: results go into `store` (the build cache
+    keeps it between builds), and those made since the last `take_fresh` are
+    handed back, so work done in a worker process reaches the cache.
     """
 
-    def __init__(self, base_path: str):
+    def __init__(self, base_path: str, store: dict | None = None):
         self.base_path = base_path
         self._md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self._md.enable(["table", "strikethrough"])
         self._md.validateLink = safe_link
         self._md.core.ruler.push("modelcat_site", self._rewrite)
-        self.block = functools.lru_cache(maxsize=65536)(self._block)
-        self.inline = functools.lru_cache(maxsize=65536)(self._inline)
+        self._store = store if store is not None else {}
+        self._fresh: dict = {}
 
-    def _block(self, text: str, heading_shift: int = 0) -> Markup:
-        return Markup(self._md.render(text, {"heading_shift": heading_shift}))
+    def block(self, text: str, heading_shift: int = 0) -> Markup:
+        """Return block Markdown as HTML, its headings moved down by `heading_shift` levels."""
+        return self._cached(text, heading_shift)
 
-    def _inline(self, text: str) -> Markup:
-        return Markup(self._md.renderInline(text))
+    def inline(self, text: str) -> Markup:
+        """Return inline Markdown (no paragraphs) as HTML."""
+        return self._cached(text, -1)
+
+    def take_fresh(self) -> dict:
+        """Return, and forget, the results rendered since the last call."""
+        fresh, self._fresh = self._fresh, {}
+        return fresh
+
+    def _cached(self, text: str, mode: int) -> Markup:
+        key = (self.base_path, mode, text)
+        html = self._store.get(key)
+        if html is None:
+            if mode < 0:
+                html = self._md.renderInline(text)
+            else:
+                html = self._md.render(text, {"heading_shift": mode})
+            self._store[key] = self._fresh[key] = html
+        return Markup(html)
 
     def _rewrite(self, state) -> None:
         """Demote headings below the page's own, and put site paths under the base path."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from generator import exports, filters
 from generator.catalog import Catalog, Term, slugify
@@ -23,15 +24,6 @@ from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Scor
 from generator.urls import Urls, output_file
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RenderedFile:
-    """One file of the site, ready to write."""
-
-    path: str
-    """Relative to the output folder, forward slashes."""
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -185,7 +177,7 @@ def plan_pages(catalog: Catalog, urls: Urls) -> list[PagePlan]:
         plans.append(PagePlan(PageMeta(urls.page(page.slug), page.title, page.description or "", "page"),
                               "page.html", {"content": page}))
     plans.append(PagePlan(PageMeta("404.html", "Page not found", "", "404"), "404.html"))
-    plans.append(PagePlan(PageMeta("sitemap.xml", "", "", "xml"), "sitemap.xml", {"plans": plans}))
+    plans.append(PagePlan(PageMeta("sitemap.xml", "", "", "xml"), "sitemap.xml", {"plans": tuple(plans)}))
     plans.append(PagePlan(PageMeta("feed.xml", "", "", "xml"), "feed.xml"))
     plans.append(PagePlan(PageMeta("robots.txt", "", "", "text"), "robots.txt"))
     return plans
@@ -200,7 +192,7 @@ def _term_meta(term: Term, urls: Urls) -> PageMeta:
 # --- Rendering ----------------------------------------------------------------------
 
 
-def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environment:
+def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown) -> jinja2.Environment:
     """Return the Jinja environment: the site's templates first, then the bundled theme."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
@@ -210,7 +202,6 @@ def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    markdown = filters.Markdown(urls.base_path)
     env.filters.update(
         markdown=lambda text, shift=0: markdown.block(text, shift),
         markdown_inline=markdown.inline,
@@ -236,22 +227,28 @@ def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environmen
     return env
 
 
-def render_site(catalog: Catalog, template_dirs: list[Path], urls: Urls, site_dir: Path) -> tuple[list[RenderedFile], list[Problem]]:
-    """Render every page and export; return no files if any template fails."""
-    env = make_environment(template_dirs, urls)
-    problems: list[Problem] = []
-    files: list[RenderedFile] = []
-    for plan in plan_pages(catalog, urls):
-        try:
-            html = render_page(env, plan, catalog)
-        except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
-            problems.append(template_problem(exc, plan, template_dirs, site_dir))
-            continue
-        files.append(RenderedFile(plan.output, html.encode()))
-    if problems:
-        return [], _one_per_template(problems)
-    files.extend(_exports(catalog, urls))
-    return files, []
+@dataclass(frozen=True)
+class ExportPlan:
+    """One data file of the site, made by a function of the catalog's values."""
+
+    output: str
+    make: Callable[..., bytes]
+    args: tuple
+
+
+def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan | ExportPlan]:
+    """Return every file the site publishes: pages, then data exports."""
+    exports_plan = [ExportPlan("api/models.json", exports.models_json, (catalog, urls)),
+                    ExportPlan("api/models.csv", exports.models_csv, (catalog, urls))]
+    exports_plan += [ExportPlan(urls.model_json(m.slug), exports.model_json, (m, urls)) for m in catalog.models.values()]
+    return [*plan_pages(catalog, urls), *exports_plan]
+
+
+def render_output(env: jinja2.Environment, plan: PagePlan | ExportPlan, catalog: Catalog) -> bytes:
+    """Return one output's bytes."""
+    if isinstance(plan, ExportPlan):
+        return plan.make(*plan.args)
+    return render_page(env, plan, catalog).encode()
 
 
 def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog) -> str:
@@ -260,11 +257,21 @@ def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog) -> st
     return template.render(site=catalog.site, catalog=catalog, page=plan.meta, **plan.context)
 
 
-def _exports(catalog: Catalog, urls: Urls) -> Iterator[RenderedFile]:
-    yield RenderedFile("api/models.json", exports.models_json(catalog, urls))
-    yield RenderedFile("api/models.csv", exports.models_csv(catalog, urls))
-    for model in catalog.models.values():
-        yield RenderedFile(urls.model_json(model.slug), exports.model_json(model, urls))
+def template_closure(env: jinja2.Environment, name: str) -> list[str]:
+    """Return a template and every template it extends, includes or imports, sorted."""
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]
+            pending.extend(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n)
+        except jinja2.TemplateError:
+            continue  # rendering reports it, with its file and line
+    return sorted(seen)
 
 
 def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], site_dir: Path) -> Problem:
@@ -286,7 +293,7 @@ def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], 
                    line=line, hint="fix the template; the last good site stays as it was.")
 
 
-def _one_per_template(problems: list[Problem]) -> list[Problem]:
+def one_per_template(problems: list[Problem]) -> list[Problem]:
     """Keep the first failure of each template line: one broken line breaks many pages."""
     seen, kept = set(), []
     for problem in problems:

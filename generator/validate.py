@@ -54,27 +54,64 @@ class Content:
         return self.origins[(kind, slug)]
 
 
+@dataclass(frozen=True)
+class Validated:
+    """One file's outcome: its typed value (None when invalid) and its problems.
+
+    A pure function of the file's bytes, so builds cache it under their hash.
+    """
+
+    kind: str
+    slug: str
+    origin: Origin
+    value: Any
+    """Model, Comparison, Page, SiteConfig, a dict of Benchmarks, or None."""
+    problems: tuple[Problem, ...]
+    declared: tuple[str, ...] = ()
+    """Benchmark ids the benchmarks file declares, valid or not."""
+
+
 def validate_entries(entries: list[RawEntry]) -> tuple[Content, list[Problem]]:
     """Validate every raw entry; return the valid ones and the problems of the rest."""
+    return collect([validate_entry(entry) for entry in entries])
+
+
+def validate_entry(entry: RawEntry) -> Validated:
+    """Validate one parsed file."""
+    origin = Origin(entry.path, entry.lines)
+    problems: list[Problem] = []
+    if entry.kind == "benchmarks":
+        value = _validate_benchmarks(entry.data, origin, problems)
+        return Validated(entry.kind, entry.slug, origin, value, tuple(problems), tuple(entry.data))
+    value = validate_one(_CLASSES[entry.kind], entry.data, origin, problems)
+    if value is not None and entry.kind == "page":
+        value = value.model_copy(update={"slug": entry.slug, "body": entry.body})
+    elif value is not None and entry.kind != "site":
+        value = value.model_copy(update={"slug": entry.slug})
+    return Validated(entry.kind, entry.slug, origin, value, tuple(problems))
+
+
+def unreadable(kind: str, slug: str, origin: Origin, problems: list[Problem]) -> Validated:
+    """Return the outcome of a file that could not be parsed at all."""
+    return Validated(kind, slug, origin, None, tuple(problems))
+
+
+def collect(results: list[Validated]) -> tuple[Content, list[Problem]]:
+    """Gather per-file outcomes into the site's content, in file order."""
     content = Content()
     problems: list[Problem] = []
-    for entry in entries:
-        origin = Origin(entry.path, entry.lines)
-        content.origins[(entry.kind, entry.slug)] = origin
-        if entry.kind == "benchmarks":
-            content.benchmarks = _validate_benchmarks(entry.data, origin, problems)
-            content.origins.update({("benchmark", key): origin for key in entry.data})
+    for result in results:
+        problems.extend(result.problems)
+        content.origins[(result.kind, result.slug)] = result.origin
+        if result.kind == "benchmarks":
+            content.origins.update({("benchmark", key): result.origin for key in result.declared})
+            content.benchmarks = result.value or {}
+        elif result.value is None:
             continue
-        cls = _CLASSES[entry.kind]
-        value = validate_one(cls, entry.data, origin, problems)
-        if value is None:
-            continue
-        if entry.kind == "site":
-            content.site = value
-        elif entry.kind == "page":
-            content.pages[entry.slug] = value.model_copy(update={"slug": entry.slug, "body": entry.body})
+        elif result.kind == "site":
+            content.site = result.value
         else:
-            getattr(content, entry.kind + "s")[entry.slug] = value.model_copy(update={"slug": entry.slug})
+            getattr(content, result.kind + "s")[result.slug] = result.value
     return content, problems
 
 

@@ -35,6 +35,12 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict | None = None,
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Keep build caches of the tests out of the user's own cache folder."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def fixture_site() -> Path:
     return FIXTURE_SITE

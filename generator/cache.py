@@ -1,0 +1,194 @@
+"""What earlier builds computed, keyed by content hashes, kept in memory and on disk.
+
+Every cached value is the result of a pure step, stored under a hash of exactly
+what the step read, so a stale result cannot be returned by construction: a file's
+validated entry under the hash of its bytes, rendered Markdown under its text, a
+page under a hash of its render context and its templates' sources, the whole
+page plan under the hash of every input. Like Hugo's own cache it lives in the
+user's cache folder (`$XDG_CACHE_HOME/modelcat/`, one folder per site and output),
+never inside the site or its output. A cache from another modelcat version, or one
+that cannot be read, is discarded, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator import __version__
+
+log = logging.getLogger(__name__)
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_version() -> str:
+    """Return a hash of modelcat's own code: a new version renders differently."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for source in sorted(_PACKAGE.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
+
+
+def digest(*parts: bytes | str) -> str:
+    """Return a short, stable hash of some bytes or texts."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def default_cache_dir(site_dir: Path, out_dir: Path) -> Path:
+    """Return this site's cache folder under $XDG_CACHE_HOME/modelcat (or ~/.cache/modelcat)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelcat"
+    site, out = site_dir.resolve(), out_dir.resolve()
+    return root / f"{site.name or 'site'}-{digest(str(site), str(out))[:12]}"
+
+
+@dataclass
+class FileStamp:
+    """What a file looked like when it was last hashed: size and modification time."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    checked_ns: int
+    """When the file was hashed; a stamp is trusted only for files older than that."""
+
+
+@dataclass
+class Manifest:
+    """The small part of the cache, read on every build: stamps, page keys, the last plan."""
+
+    version: str = CODE_VERSION
+    stamps: dict[str, FileStamp] = field(default_factory=dict)
+    """Input file path -> stamp, so unchanged files are not read again."""
+    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    """Output path -> (render key, size, mtime_ns) of the file as last written."""
+    plan_key: str = ""
+    """Hash of every input of the last successful build."""
+    plan_problems: list = field(default_factory=list)
+    """Warnings of that build, reported again when nothing changed."""
+
+
+@dataclass
+class BuildCache:
+    """Everything kept between builds; `serve` keeps one in memory, `build` loads and saves it."""
+
+    manifest: Manifest = field(default_factory=Manifest)
+    entries: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(file path, digest of its bytes) -> the file's validated result."""
+    markdown: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    """(base path, heading shift, text) -> HTML."""
+    folder: Path | None = None
+    """Where the cache is saved; None keeps it in memory only."""
+    _bulk_loaded: bool = False
+
+    @classmethod
+    def open(cls, folder: Path | None) -> BuildCache:
+        """Return the cache saved in `folder` (its manifest now, the rest when first needed)."""
+        cache = cls(folder=folder)
+        if folder is not None:
+            manifest = _read(folder / "manifest.pickle")
+            if isinstance(manifest, Manifest) and manifest.version == CODE_VERSION:
+                cache.manifest = manifest
+            else:
+                cache._bulk_loaded = True  # nothing usable on disk: start empty
+        return cache
+
+    def load_bulk(self) -> None:
+        """Read the large part of the cache (entries, Markdown) once a build needs it."""
+        if self._bulk_loaded or self.folder is None:
+            return
+        self._bulk_loaded = True
+        bulk = _read(self.folder / "bulk.pickle")
+        if isinstance(bulk, tuple) and len(bulk) == 3 and bulk[0] == CODE_VERSION:
+            self.entries, self.markdown = bulk[1], bulk[2]
+
+    def save(self, bulk_changed: bool) -> None:
+        """Write the cache back; the large part only when it changed."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if bulk_changed and self._bulk_loaded:
+            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown))
+        _write(self.folder / "manifest.pickle", self.manifest)
+
+
+def _read(path: Path) -> Any:
+    """Return what a cache file holds, or None if it is missing, damaged or foreign."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - any unreadable cache is discarded, whatever broke it
+        log.info("discarding unreadable cache %s: %s", path, exc)
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Write a cache file atomically: a reader sees the old file or the new one."""
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
+    try:
+        with handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+class Fingerprints:
+    """Content hashes of the values pages are rendered from, memoised for one build.
+
+    Entries are seeded with the hash of the file they came from; anything built from
+    them (terms, leaderboard rows, tables) is hashed from its parts. A value of a
+    kind this does not know is a bug and raises, rather than hashing to something
+    that might miss a change.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, str] = {}
+        self._alive: list[Any] = []  # keeps memoised objects alive so their ids are not reused
+
+    def seed(self, value: Any, value_digest: str) -> None:
+        self._known[id(value)] = value_digest
+        self._alive.append(value)
+
+    def of(self, value: Any) -> str:
+        """Return the hash of a value."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return digest(type(value).__name__, repr(value))
+        known = self._known.get(id(value))
+        if known is not None:
+            return known
+        result = self._compute(value)
+        self.seed(value, result)
+        return result
+
+    def _compute(self, value: Any) -> str:
+        if isinstance(value, BaseModel):
+            return digest(type(value).__name__, value.model_dump_json())
+        if is_dataclass(value):
+            return digest(type(value).__name__, *(self.of(getattr(value, f.name)) for f in fields(value)))
+        if isinstance(value, (list, tuple)):
+            return digest("seq", *map(self.of, value))
+        if hasattr(value, "items"):
+            return digest("map", *(self.of(k) + self.of(v) for k, v in value.items()))
+        if isinstance(value, (set, frozenset)):
+            return digest("set", *sorted(map(self.of, value)))
+        raise TypeError(f"cannot fingerprint a {type(value).__name__}")
