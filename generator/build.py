@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 from generator import schema
 from generator.cache import CODE_VERSION, BuildCache, FileStamp, Fingerprints, default_cache_dir, digest
 from generator.catalog import Catalog, build_catalog
+from generator.deps import Read, RecordingCatalog, resolve
 from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
 from generator.load import LineMap, Source, find_sources, parse_source
@@ -183,8 +184,6 @@ def _digest_file(file: Path, cache: BuildCache, inputs: _Inputs) -> str:
 
 def _load(inputs: _Inputs, cache: BuildCache, jobs: int) -> tuple[Content, list[Problem]]:
     """Parse and validate every file whose bytes are new; reuse the cached outcome of the rest."""
-    if any((s.relative, inputs.digests[s.relative]) not in cache.entries for s in inputs.sources):
-        cache.load_bulk()
     keys = [(s.relative, inputs.digests[s.relative]) for s in inputs.sources]
     missing = [i for i, key in enumerate(keys) if key not in cache.entries]
 
@@ -241,14 +240,14 @@ def build(settings: Settings, cache: BuildCache | None = None, progress: Progres
         return BuildResult(list(cache.manifest.plan_problems), skipped=len(cache.manifest.outputs),
                            timings=clock.laps, published=True)
 
-    entries_before = len(cache.entries)
+    cache.load_bulk()
     content, load_problems = _load(inputs, cache, settings.workers)
     clock.lap("load")
     catalog, catalog_problems = _catalog(content, settings)
     problems = inputs.problems + load_problems + catalog_problems
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):
-        cache.save(bulk_changed=len(cache.entries) != entries_before)
+        cache.save(bulk_changed=True)
         return BuildResult(problems, timings=clock.laps)
 
     urls = Urls(catalog.site.base_url)
@@ -259,35 +258,39 @@ def build(settings: Settings, cache: BuildCache | None = None, progress: Progres
     if collisions:
         return BuildResult(problems + collisions, timings=clock.laps)
     plans += [_StaticPlan(relative, path) for relative, path in sorted(statics.items())]
-    keys = _page_keys(plans, env, content, catalog, inputs)
+    prints = _fingerprints(content, catalog, inputs)
+    keys = _page_keys(plans, env, prints, catalog, inputs)
     whole = not (out / MARKER).exists() or not cache.manifest.outputs
-    todo = [i for i, plan in enumerate(plans) if whole or not _still_published(out, plan.output, keys[i], cache)]
+    current_reads = _ReadDigests(catalog, prints)
+    todo = [i for i, plan in enumerate(plans)
+            if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
     clock.lap("plan")
 
     staging = Staging(out)
     staging.start()
 
-    def render_one(index: int) -> tuple[Problem | None, dict]:
+    def render_one(index: int) -> tuple[Problem | None, tuple[Read, ...], dict]:
         plan = plans[todo[index]]
         if isinstance(plan, _StaticPlan):
             staging.copy(plan.output, plan.source)
-            return None, {}
+            return None, (), {}
+        reads: set[Read] = set()
         try:
-            data = render_output(env, plan, catalog)
+            data = render_output(env, plan, RecordingCatalog(catalog, reads))
         except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
             if not isinstance(plan, PagePlan):
                 raise
-            return template_problem(exc, plan, template_dirs, settings.site_dir), {}
+            return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
         staging.write(plan.output, data)
-        return None, markdown.take_fresh()
+        return None, tuple(sorted(reads, key=repr)), markdown.take_fresh()
 
     results = _parallel_map(render_one, len(todo), settings.workers, chunk=32, progress=progress)
     clock.lap("render")
-    render_problems = one_per_template([p for p, _ in results if p is not None])
+    render_problems = one_per_template([p for p, _, _ in results if p is not None])
     if render_problems:
         staging.discard()
         return BuildResult(problems + render_problems, timings=clock.laps)
-    for _, fresh in results:
+    for _, _, fresh in results:
         cache.markdown.update(fresh)
 
     current = {plan.output for plan in plans}
@@ -295,10 +298,12 @@ def build(settings: Settings, cache: BuildCache | None = None, progress: Progres
     written = [plans[i].output for i in todo]
     staging.publish(written, removed, whole)
     outputs = {} if whole else {k: v for k, v in cache.manifest.outputs.items() if k in current}
-    for i in todo:
+    reads = {} if whole else {k: v for k, v in cache.reads.items() if k in current}
+    for i, (_, page_reads, _) in zip(todo, results):
         stat = (out / plans[i].output).stat()
-        outputs[plans[i].output] = (keys[i], stat.st_size, stat.st_mtime_ns)
-    cache.manifest.outputs = outputs
+        outputs[plans[i].output] = (keys[i], current_reads.digest(page_reads), stat.st_size, stat.st_mtime_ns)
+        reads[plans[i].output] = page_reads
+    cache.manifest.outputs, cache.reads = outputs, reads
     cache.manifest.plan_key = plan_key
     cache.manifest.plan_problems = problems
     clock.lap("write")
@@ -323,12 +328,33 @@ def _output_intact(out: Path, cache: BuildCache) -> bool:
     """Whether every file the last build wrote is still there, unchanged."""
     if not (out / MARKER).exists() or not cache.manifest.outputs:
         return False
-    return all(_stat_matches(out / path, size, mtime) for path, (_, size, mtime) in cache.manifest.outputs.items())
+    return all(_stat_matches(out / path, size, mtime) for path, (_, _, size, mtime) in cache.manifest.outputs.items())
 
 
-def _still_published(out: Path, output: str, key: str, cache: BuildCache) -> bool:
+def _still_published(out: Path, output: str, key: str, cache: BuildCache, current: _ReadDigests) -> bool:
+    """Whether the output holds this page as it would render now: same key, same reads, file untouched."""
     record = cache.manifest.outputs.get(output)
-    return record is not None and record[0] == key and _stat_matches(out / output, record[1], record[2])
+    if record is None or record[0] != key or output not in cache.reads:
+        return False
+    return record[1] == current.digest(cache.reads[output]) and _stat_matches(out / output, record[2], record[3])
+
+
+class _ReadDigests:
+    """The hash of what a page's recorded catalog reads return in this build."""
+
+    def __init__(self, catalog: Catalog, prints: Fingerprints):
+        self._catalog = catalog
+        self._prints = prints
+        self._memo: dict[Read, str] = {}
+
+    def digest(self, reads: tuple[Read, ...]) -> str:
+        parts = []
+        for read in reads:
+            part = self._memo.get(read)
+            if part is None:
+                part = self._memo[read] = self._prints.of(resolve(self._catalog, read))
+            parts.append(part)
+        return digest(*parts)
 
 
 def _stat_matches(path: Path, size: int, mtime_ns: int) -> bool:
@@ -345,13 +371,27 @@ def _static_collisions(plans: list, statics: dict[str, Path]) -> list[Problem]:
             for plan in plans if plan.output in statics]
 
 
-def _page_keys(plans: list, env, content: Content, catalog: Catalog, inputs: _Inputs) -> list[str]:
-    """Return each output's render key: what it is made from, hashed."""
+def _fingerprints(content: Content, catalog: Catalog, inputs: _Inputs) -> Fingerprints:
+    """Return fingerprints seeded with the hash of each entry's file, so hashing a page's context is cheap."""
     prints = Fingerprints()
-    content_key = digest(repr(sorted((k, v) for k, v in inputs.digests.items() if ":" not in k)))
-    prints.seed(catalog, content_key)
-    for slug, model in content.models.items():
-        prints.seed(model, digest("model", inputs.digests[content.origin("model", slug).path]))
+    file_digest = {origin.path: inputs.digests.get(origin.path, "") for origin in content.origins.values()}
+    for kind, entries in (("model", content.models), ("comparison", content.comparisons), ("page", content.pages)):
+        for slug, value in entries.items():
+            value_digest = digest(kind, slug, file_digest[content.origin(kind, slug).path])
+            prints.seed(value, value_digest)
+            for benchmark_id, score in getattr(value, "benchmarks", {}).items():
+                prints.seed(score, digest(value_digest, benchmark_id))
+    for benchmark_id, benchmark in content.benchmarks.items():
+        prints.seed(benchmark, digest("benchmark", benchmark_id, file_digest[content.origin("benchmark", benchmark_id).path]))
+    return prints
+
+
+def _page_keys(plans: list, env, prints: Fingerprints, catalog: Catalog, inputs: _Inputs) -> list[str]:
+    """Return each output's render key: its templates' sources and the hash of its own context.
+
+    What a page reads from the catalog is not part of the key; it is recorded while
+    the page renders and checked separately (see `deps`).
+    """
     closures: dict[str, str] = {}
 
     def template_key(name: str) -> str:
@@ -359,6 +399,7 @@ def _page_keys(plans: list, env, content: Content, catalog: Catalog, inputs: _In
             closures[name] = digest(*(f"{n}={inputs.digests.get('templates:' + n, '')}" for n in template_closure(env, name)))
         return closures[name]
 
+    site_key = prints.of(catalog.site)
     keys = []
     for plan in plans:
         if isinstance(plan, _StaticPlan):
@@ -366,8 +407,7 @@ def _page_keys(plans: list, env, content: Content, catalog: Catalog, inputs: _In
         elif isinstance(plan, ExportPlan):
             keys.append(digest("export", plan.make.__qualname__, *map(prints.of, plan.args)))
         else:
-            keys.append(digest("page", template_key(plan.template), prints.of(plan.meta), prints.of(plan.context),
-                               content_key, prints.of(catalog.site)))
+            keys.append(digest("page", template_key(plan.template), prints.of(plan.meta), prints.of(plan.context), site_key))
     return keys
 
 

@@ -76,8 +76,8 @@ class Manifest:
     version: str = CODE_VERSION
     stamps: dict[str, FileStamp] = field(default_factory=dict)
     """Input file path -> stamp, so unchanged files are not read again."""
-    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    """Output path -> (render key, size, mtime_ns) of the file as last written."""
+    outputs: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
+    """Output path -> (render key, digest of its catalog reads, size, mtime_ns) of the file as last written."""
     plan_key: str = ""
     """Hash of every input of the last successful build."""
     plan_problems: list = field(default_factory=list)
@@ -93,6 +93,8 @@ class BuildCache:
     """(file path, digest of its bytes) -> the file's validated result."""
     markdown: dict[tuple[str, int, str], str] = field(default_factory=dict)
     """(base path, heading shift, text) -> HTML."""
+    reads: dict[str, tuple] = field(default_factory=dict)
+    """Output path -> what its page read from the catalog when it last rendered (see `deps`)."""
     folder: Path | None = None
     """Where the cache is saved; None keeps it in memory only."""
     _bulk_loaded: bool = False
@@ -115,8 +117,10 @@ class BuildCache:
             return
         self._bulk_loaded = True
         bulk = _read(self.folder / "bulk.pickle")
-        if isinstance(bulk, tuple) and len(bulk) == 3 and bulk[0] == CODE_VERSION:
-            self.entries, self.markdown = bulk[1], bulk[2]
+        if isinstance(bulk, tuple) and len(bulk) == 4 and bulk[0] == CODE_VERSION:
+            self.entries, self.markdown, self.reads = bulk[1], bulk[2], bulk[3]
+        else:
+            self.manifest.outputs = {}  # without the reads, no page can be shown to be fresh
 
     def save(self, bulk_changed: bool) -> None:
         """Write the cache back; the large part only when it changed."""
@@ -124,7 +128,7 @@ class BuildCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         if bulk_changed and self._bulk_loaded:
-            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown))
+            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads))
         _write(self.folder / "manifest.pickle", self.manifest)
 
 

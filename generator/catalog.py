@@ -87,6 +87,8 @@ class Catalog:
     """"developers" | "domains" | "modalities" -> term slug -> term."""
     leaderboards: Mapping[str, tuple[Ranked, ...]]
     """Benchmark id -> ranked rows, best first."""
+    benchmark_tops: Mapping[str, float]
+    """Benchmark id -> the largest value any model reports, the scale of bars without a fixed maximum."""
 
     @property
     def listed(self) -> tuple[Model, ...]:
@@ -124,6 +126,7 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
         comparisons_of=_comparisons_of(content.comparisons),
         taxonomies=MappingProxyType({name: _taxonomy(name, models) for name in TAXONOMIES}),
         leaderboards=_leaderboards(models, content.benchmarks),
+        benchmark_tops=_tops(models, content.benchmarks),
     )
     return catalog, problems
 
@@ -223,6 +226,15 @@ def _taxonomy(taxonomy: str, models: list[Model]) -> Mapping[str, Term]:
         ordered = sorted(members, key=lambda m: not m.is_listed)  # stable: keeps newest first within each group
         terms[slug] = Term(taxonomy, slug, name, tuple(ordered))
     return MappingProxyType(terms)
+
+
+def _tops(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, float]:
+    tops: dict[str, float] = {}
+    for model in models:
+        for benchmark_id, score in model.benchmarks.items():
+            if benchmark_id in benchmarks:
+                tops[benchmark_id] = max(tops.get(benchmark_id, score.value), score.value)
+    return MappingProxyType(tops)
 
 
 def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "schema", "load", "validate", "catalog", "urls", "filters", "exports",
-         "render", "write", "cache", "build", "serve", "cli"]
+         "render", "write", "cache", "deps", "build", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
