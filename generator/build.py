@@ -1,4 +1,4 @@
-"""Run the stages in order: load -> validate -> catalog -> render -> write.
+"""Run the stages in order: load -> validate -> catalog -> lint -> render -> write.
 
 `check` stops after the catalog and writes nothing; `build` renders and publishes
 only when no stage found an error (or, under `--strict`, a warning).
@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from generator import schema
 from generator.catalog import Catalog, build_catalog
 from generator.errors import Problem, UsageError, fails
+from generator.lint import lint_catalog
 from generator.load import load_content
 from generator.render import render_site
 from generator.urls import Urls
@@ -78,12 +79,13 @@ def require_site(site_dir: Path) -> None:
 
 
 def check(settings: Settings) -> CheckResult:
-    """Load, validate and cross-check the content; write nothing."""
+    """Load, validate, cross-check and lint the content; write nothing."""
     require_site(settings.site_dir)
     loaded = load_content(settings.site_dir)
     content, validation_problems = validate_entries(loaded.entries)
     catalog, catalog_problems = build_catalog(content)
-    problems = loaded.problems + validation_problems + catalog_problems
+    lint_problems = lint_catalog(catalog, content.origins) if catalog is not None else []
+    problems = loaded.problems + validation_problems + catalog_problems + lint_problems
     if catalog is not None and settings.base_url is not None:
         catalog = _with_base_url(catalog, settings.base_url)
     return CheckResult(problems, catalog)
