@@ -84,8 +84,9 @@ def check(settings: Settings) -> CheckResult:
     loaded = load_content(settings.site_dir)
     content, validation_problems = validate_entries(loaded.entries)
     catalog, catalog_problems = build_catalog(content)
-    lint_problems = lint_catalog(catalog, content.origins) if catalog is not None else []
-    problems = loaded.problems + validation_problems + catalog_problems + lint_problems
+    problems = loaded.problems + validation_problems + catalog_problems
+    if catalog is not None and not any(p.is_error for p in problems):  # lint whole, valid content only
+        problems += lint_catalog(catalog, content.origins)
     if catalog is not None and settings.base_url is not None:
         catalog = _with_base_url(catalog, settings.base_url)
     return CheckResult(problems, catalog)

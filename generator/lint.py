@@ -195,7 +195,7 @@ def _spdx_hint(wrong: str) -> str:
 
 
 _ATTRIBUTION = re.compile(
-    r"\b(?:developed|created|built|made|released|published|trained|designed)\s+by\s+(?:the\s+)?[*_\[]*"
+    r"\b(?i:(?:developed|created|built|made|released|published|trained|designed)\s+by)\s+(?:the\s+)?[*_\[]*"
     r"([A-Z][\w&'.-]*(?:[ \t]+[A-Z][\w&'.-]*)*)")
 """"developed by MedMind": a capitalised name after an attribution verb. Possessives
 ("Google's model") are left alone: "Gemma 3's successor" names a model, not a maker."""
@@ -217,7 +217,7 @@ def _prose_developer(model: Model, origin: Origin, context: _Context) -> Iterato
         for match in _ATTRIBUTION.finditer(getattr(model, name) or ""):
             if not _same_organisation(match.group(1), model.developer):
                 yield _warn(origin, Code.PROSE_DEVELOPER, (name,),
-                            f'the {name} says "{" ".join(match.group(0).split())}", but developer is "{model.developer}".',
+                            f'the {name} says "{" ".join(match.group(0).split()).rstrip(".")}", but developer is "{model.developer}".',
                             "correct whichever is wrong; if both hold (a lab within the developer), silence MC111 with that reason.")
                 break
 
