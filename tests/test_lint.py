@@ -91,6 +91,13 @@ def test_every_warning_code_has_a_case_and_a_readme_row():
         assert f"| {code} |" in readme, code
 
 
+def test_every_built_in_column_knows_when_a_model_fills_it():
+    from generator.lint import _COLUMN_FILLED
+    from generator.schema import BUILTIN_COLUMNS
+
+    assert set(_COLUMN_FILLED) == set(BUILTIN_COLUMNS)
+
+
 QUIET = [
     # (id, extra lines): near misses that must not warn
     ("rounded name size", "parameters: 4.3e9"),
@@ -100,6 +107,7 @@ QUIET = [
     ("spdx id", "license: Apache-2.0"),
     ("developer named in full", "description: Developed by Acme Labs Research in 2025."),
     ("lower-case attribution", "description: Made by further training of Alpha."),
+    ("maker ends at a full stop", "description: Developed by Acme. Google hosts it."),
     ("fact that is not a field", "facts:\n  - {label: Image encoder, value: SigLIP}"),
     ("note names its own benchmark", "benchmarks:\n  medqa: {value: 60, note: MedQA 5-shot, source: 'https://e.org/'}"),
 ]
