@@ -82,6 +82,14 @@ def _is_number(value: Any) -> bool:
 
 # The patterns below are written in the subset of regular expressions that Python and
 # JavaScript share: the validators use them, and so does the JSON Schema editors read.
+
+
+def _says(message: str) -> Any:
+    """Return JSON Schema metadata that editors show in place of "does not match the pattern"
+    (`patternErrorMessage` is the YAML language server's keyword; validators ignore it)."""
+    return Field(json_schema_extra={"patternErrorMessage": message})
+
+
 TEXT_PATTERN = r"\S"
 """Text with at least one character that is not a space."""
 
@@ -92,11 +100,14 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "pattern": TEXT_PATTERN})]
+Text = Annotated[str, AfterValidator(_not_blank), WithJsonSchema(
+    {"type": "string", "pattern": TEXT_PATTERN, "patternErrorMessage": "must not be empty."})]
 """Plain text, inline Markdown allowed where the field says so; never empty."""
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN),
+                 _says("expected a slug: lowercase letters, digits and hyphens (a file name in content/models/).")]
+BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN),
+                        _says("expected a benchmark id: lowercase letters, digits, hyphens and underscores.")]
 
 
 _URL_CHAR = r'[^\x00-\x20<>"\\`]'
@@ -121,7 +132,9 @@ def _check_url(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN})]
+Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({
+    "type": "string", "pattern": URL_PATTERN,
+    "patternErrorMessage": 'expected an http, https or mailto URL, or a site path starting with "/".'})]
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -151,7 +164,8 @@ PartialDate = Annotated[
     str,
     BeforeValidator(
         lambda v: _iso_date(v, allow_month=True),
-        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + f"(?:{_DAY_TEXT})?$")],
+        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + f"(?:{_DAY_TEXT})?$"),
+                                         _says("expected a date YYYY-MM-DD or a month YYYY-MM.")],
     ),
 ]
 """A day (`2025-07-09`) or a month (`2025-07`), kept as its ISO text, which sorts correctly."""
@@ -160,7 +174,8 @@ Date = Annotated[
     str,
     BeforeValidator(
         lambda v: _iso_date(v, allow_month=False),
-        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + _DAY_TEXT + "$")],
+        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + _DAY_TEXT + "$"),
+                                         _says("expected a date YYYY-MM-DD.")],
     ),
 ]
 """A day, `YYYY-MM-DD`, kept as its ISO text."""
@@ -171,6 +186,8 @@ _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 COUNT_TEXT = r"^(?=[^eE]*[1-9])" + _COUNT_BODY
 """A count as text, "4B" or "4.3e9"; the look-ahead refuses zero, as `parse_count` does."""
 PositiveNumber = Annotated[float, Field(gt=0)]
+CountText = Annotated[str, StringConstraints(pattern=COUNT_TEXT),
+                      _says('expected a positive number, or one with a K, M, B or T suffix such as "4B".')]
 
 
 def parse_count(value: Any) -> float:
@@ -193,7 +210,7 @@ def parse_count(value: Any) -> float:
 
 Count = Annotated[
     float,
-    BeforeValidator(parse_count, json_schema_input_type=PositiveNumber | Annotated[str, StringConstraints(pattern=COUNT_TEXT)]),
+    BeforeValidator(parse_count, json_schema_input_type=PositiveNumber | CountText),
 ]
 
 
@@ -206,7 +223,7 @@ def _token_count(value: Any) -> int:
 
 TokenCount = Annotated[
     int,
-    BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0)] | Annotated[str, StringConstraints(pattern=COUNT_TEXT)]),
+    BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0)] | CountText),
 ]
 """Tokens, written `131072` or `"128K"`."""
 
@@ -281,7 +298,8 @@ def _parameters_shorthand(value: Any) -> Any:
     return {"total": parse_count(value)} if not isinstance(value, dict) else value
 
 
-SpdxId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$")]
+SpdxId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$"),
+                   _says('expected an SPDX id such as "Apache-2.0"; write {name, url} for other terms.')]
 
 
 class License(_Strict):
@@ -321,7 +339,7 @@ class Pricing(_Strict):
     """Price of one million input tokens."""
     output_per_mtok: NonNegative | None = None
     """Price of one million output tokens."""
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), _says("expected a currency code such as USD.")] = "USD"
     """ISO 4217 currency code."""
     as_of: Date | None = None
     """When the prices were read; shown beside them."""
