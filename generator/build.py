@@ -1,4 +1,4 @@
-"""Run the stages in order: load -> validate -> catalog -> render -> write.
+"""Run the stages in order: load -> validate -> catalog -> lint -> render -> write.
 
 `check` stops after the catalog and writes nothing; `build` renders and publishes
 only when no stage found an error (or, under `--strict`, a warning).
@@ -32,6 +32,7 @@ from generator.catalog import Catalog, build_catalog
 from generator.deps import Read, RecordingCatalog, resolve
 from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
+from generator.lint import lint_catalog
 from generator.load import LineMap, Source, find_sources, parse_source
 from generator.render import ExportPlan, PagePlan, make_environment, one_per_template, plan_outputs, render_output, \
     template_closure, template_problem
@@ -141,8 +142,9 @@ def check(settings: Settings, cache: BuildCache | None = None) -> CheckResult:
     cache = cache or BuildCache()
     inputs = _read_inputs(settings, cache)
     content, problems = _load(inputs, cache, settings.workers)
-    catalog, catalog_problems = _catalog(content, settings)
-    return CheckResult(inputs.problems + problems + catalog_problems, catalog)
+    problems = inputs.problems + problems
+    catalog, catalog_problems = _catalog(content, problems, settings)
+    return CheckResult(problems + catalog_problems, catalog)
 
 
 @dataclass
@@ -203,8 +205,11 @@ def _load(inputs: _Inputs, cache: BuildCache, jobs: int) -> tuple[Content, list[
     return collect([cache.entries[key] for key in keys])
 
 
-def _catalog(content: Content, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+def _catalog(content: Content, earlier: list[Problem], settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+    """Cross-check the content, then lint it if every file and reference is valid."""
     catalog, problems = build_catalog(content)
+    if catalog is not None and not any(p.is_error for p in earlier + problems):
+        problems += lint_catalog(catalog, content.origins)
     if catalog is not None and settings.base_url is not None:
         catalog = replace(catalog, site=catalog.site.model_copy(update={"base_url": normalize_base_url(settings.base_url)}))
     return catalog, problems
@@ -243,8 +248,9 @@ def build(settings: Settings, cache: BuildCache | None = None, progress: Progres
     cache.load_bulk()
     content, load_problems = _load(inputs, cache, settings.workers)
     clock.lap("load")
-    catalog, catalog_problems = _catalog(content, settings)
-    problems = inputs.problems + load_problems + catalog_problems
+    problems = inputs.problems + load_problems
+    catalog, catalog_problems = _catalog(content, problems, settings)
+    problems += catalog_problems
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):
         cache.save(bulk_changed=True)

@@ -7,16 +7,14 @@ This is the only module that decides exit statuses: 0 success, 1 content problem
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
-import os
 import re
 import sys
 import time
 from pathlib import Path
 
-from generator import __version__, schema
+from generator import __version__, lint, schema
 from generator.build import BuildResult, Settings, build, check, normalize_base_url
 from generator.errors import Problem, UsageError, fails, sort_problems, summarize
 
@@ -70,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--site", type=Path, default=Path("."), metavar="SITE", help="the site folder (default: .)")
     cmd.set_defaults(run=_new)
 
-    cmd = commands.add_parser("schema", help="print the JSON Schema of a model entry")
+    cmd = commands.add_parser("schema", help="print the JSON Schema of a model entry, for editors")
+    cmd.add_argument("--out", type=Path, metavar="PATH", help=f"write it to PATH instead, e.g. {SCHEMA_FILE}")
     cmd.set_defaults(run=_schema)
     return parser
 
@@ -154,8 +153,12 @@ def _print_problems(problems: list[Problem], stream) -> None:
     print(summarize(problems) + ".", file=stream)
 
 
+SCHEMA_FILE = "schemas/model.schema.json"
+"""Where a site keeps the JSON Schema of its model entries, for the YAML language server."""
+
 _NEW_ENTRY = """\
-# A model entry. Field reference: the README, or `modelcat schema` for editor completion.
+# yaml-language-server: $schema=../../{schema_file}
+# A model entry. Field reference: the README; the line above gives editors completion.
 name: {name}
 summary: One sentence on what {name} is and who it is for.
 developer: {developer}
@@ -176,6 +179,8 @@ release_date: {today}
 #   Markdown.
 # sources:
 #   - {{title: Model card, url: "https://..."}}
+# silence:                  # a warning that does not apply here, and why
+#   - {{code: MC104, reason: "..."}}
 updated: {today}
 """
 
@@ -185,7 +190,8 @@ def _new(args: argparse.Namespace) -> int:
         raise UsageError(f'"{args.slug}" is not a valid slug: use lowercase letters, digits and hyphens.')
     target = args.site / "content" / "models" / f"{args.slug}.yaml"
     name = args.name or args.slug.replace("-", " ").title()
-    text = _NEW_ENTRY.format(name=_yaml_text(name), developer="Unknown", today=_today())
+    text = _NEW_ENTRY.format(name=_yaml_text(name), developer="Unknown", today=lint.today().isoformat(),
+                             schema_file=SCHEMA_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(target, "x", encoding="utf-8") as handle:
@@ -193,6 +199,10 @@ def _new(args: argparse.Namespace) -> int:
     except FileExistsError:
         raise UsageError(f"{target} already exists; modelcat new never overwrites.") from None
     print(f"Created {target}.")
+    schema_file = args.site / SCHEMA_FILE
+    if not schema_file.exists():
+        _write_schema(schema_file)
+        print(f"Wrote {schema_file}, which gives editors completion and inline errors.")
     return OK
 
 
@@ -201,13 +211,19 @@ def _yaml_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _today() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
-    return day.isoformat()
-
-
 def _schema(args: argparse.Namespace) -> int:
-    json.dump(schema.model_json_schema(), sys.stdout, indent=2)
-    print()
+    if args.out is None:
+        sys.stdout.write(_schema_text())
+    else:
+        _write_schema(args.out)
+        print(f"Wrote {args.out}.")
     return OK
+
+
+def _schema_text() -> str:
+    return json.dumps(schema.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _write_schema(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_schema_text(), encoding="utf-8")

@@ -44,6 +44,29 @@ class Code:
     # Rendering and writing
     TEMPLATE_ERROR = "MC030"
     OUTPUT_ERROR = "MC031"
+    # Data-quality warnings (`lint`): each can be silenced on one entry, with a reason
+    NAME_SIZE = "MC101"
+    SCORE_RANGE = "MC102"
+    UNSOURCED_FIGURE = "MC103"
+    UNSOURCED_ENTRY = "MC104"
+    DATE_ORDER = "MC105"
+    FUTURE_DATE = "MC106"
+    EMPTY_COLUMN = "MC107"
+    DUPLICATE_NAME = "MC108"
+    REFERENCE_LOOP = "MC109"
+    NOT_SPDX = "MC110"
+    PROSE_DEVELOPER = "MC111"
+    FACT_REPEATS_FIELD = "MC112"
+    MISFILED_SCORE = "MC113"
+    # About silences themselves; not silenceable
+    UNUSED_SILENCE = "MC120"
+
+
+SILENCEABLE = tuple(
+    code for name, code in vars(Code).items()
+    if not name.startswith("_") and code.startswith("MC1") and code != Code.UNUSED_SILENCE
+)
+"""The warning codes an entry's `silence` list may name."""
 
 
 @dataclass(frozen=True)

@@ -53,15 +53,23 @@ class LineMap:
         self.source = source
         self._lines = lines
 
+    def has(self, path: FieldPath) -> bool:
+        """Whether the file writes this field itself (not a shorthand of its parent)."""
+        return path in self._all()
+
     def line_of(self, path: FieldPath) -> int | None:
         """Return the line of a field, or of its nearest parent that has one."""
-        if self._lines is None:
-            self._lines = _lines_of(self.source)
+        lines = self._all()
         for end in range(len(path), -1, -1):
-            line = self._lines.get(tuple(path[:end]))
+            line = lines.get(tuple(path[:end]))
             if line is not None:
                 return line
         return None
+
+    def _all(self) -> dict[FieldPath, int]:
+        if self._lines is None:
+            self._lines = _lines_of(self.source)
+        return self._lines
 
 
 @dataclass(frozen=True)

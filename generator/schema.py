@@ -26,8 +26,10 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from generator.errors import SILENCEABLE
 
 SLUG_PATTERN = r"^[a-z0-9-]+$"
 BENCHMARK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -78,37 +80,65 @@ def _is_number(value: Any) -> bool:
 # --- Scalars -----------------------------------------------------------------------
 
 
+# The patterns below are written in the subset of regular expressions that Python and
+# JavaScript share: the validators use them, and so does the JSON Schema editors read.
+
+
+def _says(message: str) -> Any:
+    """Return JSON Schema metadata that editors show in place of "does not match the pattern"
+    (`patternErrorMessage` is the YAML language server's keyword; validators ignore it)."""
+    return Field(json_schema_extra={"patternErrorMessage": message})
+
+
+TEXT_PATTERN = r"\S"
+"""Text with at least one character that is not a space."""
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if not re.search(TEXT_PATTERN, value):
         raise _fail(BAD_VALUE, "must not be empty.", value)
     return value
 
 
-Text = Annotated[str, AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(_not_blank), WithJsonSchema(
+    {"type": "string", "pattern": TEXT_PATTERN, "patternErrorMessage": "must not be empty."})]
 """Plain text, inline Markdown allowed where the field says so; never empty."""
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN),
+                 _says("expected a slug: lowercase letters, digits and hyphens (a file name in content/models/).")]
+BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN),
+                        _says("expected a benchmark id: lowercase letters, digits, hyphens and underscores.")]
 
 
-_URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f<>"\\`]')
-_URL_ALLOWED = re.compile(r"(?i)^(?:https?://[^/?#]+|mailto:.|/(?!/))")
+_URL_CHAR = r'[^\x00-\x20<>"\\`]'
+URL_PATTERN = (
+    r"^(?:[hH][tT][tT][pP][sS]?://[^\x00-\x20<>\"\\`/?#@:]"  # http(s), then a host
+    r"|[mM][aA][iI][lL][tT][oO]:" + _URL_CHAR +  # mailto, then an address
+    r"|/(?!/))" + _URL_CHAR + r"*$"  # a site path ("//host" would leave the site)
+)
+"""http, https and mailto URLs and site paths: nothing a browser could run (`javascript:`, `data:`)."""
+
+
+_URL_FORBIDDEN = re.compile(r'[\x00-\x20<>"\\`]')
+_URL_RE = re.compile(URL_PATTERN)
 
 
 def _check_url(value: str) -> str:
     """Accept http, https and mailto URLs and site paths; refuse anything scriptable."""
     if _URL_FORBIDDEN.search(value):
         raise _fail(UNSAFE_URL, "a URL must not contain spaces, quotes or control characters; got {got}.", value)
-    if _URL_ALLOWED.match(value):
-        return value
-    raise _fail(
-        UNSAFE_URL,
-        'expected an http, https or mailto URL, or a site path starting with "/"; got {got}.',
-        value,
-    )
+    if not _URL_RE.match(value):
+        raise _fail(
+            UNSAFE_URL,
+            'expected an http, https or mailto URL, or a site path starting with "/"; got {got}.',
+            value,
+        )
+    return value
 
 
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({
+    "type": "string", "pattern": URL_PATTERN,
+    "patternErrorMessage": 'expected an http, https or mailto URL, or a site path starting with "/".'})]
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -132,11 +162,14 @@ def _iso_date(value: Any, *, allow_month: bool) -> str:
     raise _fail(BAD_VALUE, f"expected {expected}; got {{got}}.", value)
 
 
+_MONTH_TEXT = r"^\d{4}-(?:0[1-9]|1[0-2])"
+_DAY_TEXT = r"-(?:0[1-9]|[12]\d|3[01])"
 PartialDate = Annotated[
     str,
     BeforeValidator(
         lambda v: _iso_date(v, allow_month=True),
-        json_schema_input_type=Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}(-\d{2})?$")],
+        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + f"(?:{_DAY_TEXT})?$"),
+                                         _says("expected a date YYYY-MM-DD or a month YYYY-MM.")],
     ),
 ]
 """A day (`2025-07-09`) or a month (`2025-07`), kept as its ISO text, which sorts correctly."""
@@ -145,14 +178,20 @@ Date = Annotated[
     str,
     BeforeValidator(
         lambda v: _iso_date(v, allow_month=False),
-        json_schema_input_type=Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")],
+        json_schema_input_type=Annotated[str, StringConstraints(pattern=_MONTH_TEXT + _DAY_TEXT + "$"),
+                                         _says("expected a date YYYY-MM-DD.")],
     ),
 ]
 """A day, `YYYY-MM-DD`, kept as its ISO text."""
 
-_COUNT_RE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*([KMBTkmbt])?\s*$")
+_COUNT_BODY = r"\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*([KMBTkmbt])?\s*$"
+_COUNT_RE = re.compile("^" + _COUNT_BODY)
 _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-COUNT_TEXT = r"^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KMBTkmbt]?\s*$"
+COUNT_TEXT = r"^(?=[^eE]*[1-9])" + _COUNT_BODY
+"""A count as text, "4B" or "4.3e9"; the look-ahead refuses zero, as `parse_count` does."""
+PositiveNumber = Annotated[float, Field(gt=0)]
+CountText = Annotated[str, StringConstraints(pattern=COUNT_TEXT),
+                      _says('expected a positive number, or one with a K, M, B or T suffix such as "4B".')]
 
 
 def parse_count(value: Any) -> float:
@@ -175,7 +214,7 @@ def parse_count(value: Any) -> float:
 
 Count = Annotated[
     float,
-    BeforeValidator(parse_count, json_schema_input_type=float | Annotated[str, StringConstraints(pattern=COUNT_TEXT)]),
+    BeforeValidator(parse_count, json_schema_input_type=PositiveNumber | CountText),
 ]
 
 
@@ -188,7 +227,7 @@ def _token_count(value: Any) -> int:
 
 TokenCount = Annotated[
     int,
-    BeforeValidator(_token_count, json_schema_input_type=int | Annotated[str, StringConstraints(pattern=COUNT_TEXT)]),
+    BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0)] | CountText),
 ]
 """Tokens, written `131072` or `"128K"`."""
 
@@ -263,14 +302,20 @@ def _parameters_shorthand(value: Any) -> Any:
     return {"total": parse_count(value)} if not isinstance(value, dict) else value
 
 
+SpdxId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$"),
+                   _says('expected an SPDX id such as "Apache-2.0"; write {name, url} for other terms.')]
+
+
 class License(_Strict):
     """A license: an SPDX id, or a name with a URL."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["name"]}, {"required": ["spdx"]}]})
 
     name: Text | None = None
     """Display name, e.g. "Health AI Developer Foundations Terms of Use"."""
     url: Url | None = None
     """Where the terms can be read."""
-    spdx: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$")] | None = None
+    spdx: SpdxId | None = None
     """SPDX identifier such as Apache-2.0, when the license has one."""
 
     @model_validator(mode="after")
@@ -298,7 +343,7 @@ class Pricing(_Strict):
     """Price of one million input tokens."""
     output_per_mtok: NonNegative | None = None
     """Price of one million output tokens."""
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), _says("expected a currency code such as USD.")] = "USD"
     """ISO 4217 currency code."""
     as_of: Date | None = None
     """When the prices were read; shown beside them."""
@@ -331,7 +376,7 @@ class Fact(_Strict):
     """Anything else worth knowing: image encoder, deployment, collection."""
 
     label: Text
-    value: Annotated[Text, BeforeValidator(_scalar_text, json_schema_input_type=str | float)]
+    value: Annotated[Text, BeforeValidator(_scalar_text, json_schema_input_type=Text | float)]
     note: Text | None = None
 
 
@@ -364,12 +409,31 @@ def _model_ref(value: Any) -> Any:
     raise _fail(WRONG_TYPE, "expected the slug of a catalog entry or {name: ..., url: ...}; got {got}.", value)
 
 
-class _External(_Strict):
+class OutsideModel(_Strict):
+    """A model outside the catalog, as an editor writes it."""
+
     name: Text
+    """Its name."""
     url: Url | None = None
+    """Where it is described."""
 
 
-ModelRefField = Annotated[ModelRef, BeforeValidator(_model_ref, json_schema_input_type=Slug | _External)]
+ModelRefField = Annotated[ModelRef, BeforeValidator(_model_ref, json_schema_input_type=Slug | OutsideModel)]
+
+
+class Silence(_Strict):
+    """One warning that does not apply to this entry, and why: the reason stays beside it."""
+
+    code: Literal[SILENCEABLE]  # type: ignore[valid-type]
+    """The warning's code, e.g. MC107."""
+    field: Text | None = None
+    """The field as the warning names it, e.g. columns[1]; without it, the code is silenced anywhere in the entry."""
+    reason: Text
+    """Why the warning does not apply here, for the next editor."""
+
+
+SilenceList = Annotated[list[Silence], Field(exclude=True)]
+"""Editorial, not data: left out of the exports."""
 
 
 # --- Content files -----------------------------------------------------------------
@@ -408,13 +472,16 @@ class Model(_Strict):
     """Fields the model is meant for (medical, code, general ...); a taxonomy."""
     open_weights: bool | None = None
     """Whether the weights can be downloaded."""
-    license: Annotated[License, BeforeValidator(_shorthand("spdx", (str,), "an SPDX id or {name, url, spdx}"), json_schema_input_type=str | License)] | None = None
+    license: Annotated[License, BeforeValidator(_shorthand("spdx", (str,), "an SPDX id or {name, url, spdx}"), json_schema_input_type=SpdxId | License)] | None = None
     """An SPDX id such as "Apache-2.0", or {name, url, spdx}."""
     pricing: Pricing | None = None
     """API prices; null means "API pricing not yet available", absence means unknown."""
-    benchmarks: dict[
-        BenchmarkId,
-        Annotated[Score, BeforeValidator(_shorthand("value", (int, float), "a number or {value, ...}"), json_schema_input_type=float | Score)],
+    benchmarks: Annotated[
+        dict[
+            BenchmarkId,
+            Annotated[Score, BeforeValidator(_shorthand("value", (int, float), "a number or {value, ...}"), json_schema_input_type=float | Score)],
+        ],
+        Field(json_schema_extra={"additionalProperties": False}),  # keys outside the id pattern are refused
     ] = {}
     """Benchmark id (defined in content/benchmarks.yaml) -> a number or {value, approx, ...}."""
     facts: list[Fact] = []
@@ -435,6 +502,8 @@ class Model(_Strict):
     """active, deprecated or retired; the latter two stay published but leave default listings."""
     status_date: Date | None = None
     """When the model was deprecated or retired."""
+    silence: SilenceList = []
+    """Warnings that do not apply to this entry, each with its reason: [{code, field, reason}]."""
 
     @property
     def pricing_known(self) -> bool:
@@ -482,6 +551,8 @@ class Comparison(_Strict):
     """Benchmark ids or built-ins: parameters, context_window, price, license, release_date, developer."""
     description: str | None = None
     """Introduction to the table; block Markdown."""
+    silence: SilenceList = []
+    """Warnings that do not apply to this comparison, each with its reason: [{code, field, reason}]."""
 
 
 class NavLink(_Strict):
@@ -530,9 +601,30 @@ INTERNAL_FIELDS = ("slug", "id", "body")
 """Fields set from file names and keys; an editor writing one gets an unknown-field error."""
 
 
+JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+"""Draft 7: the newest draft the YAML language server (VS Code and other editors) fully supports."""
+
+
 def model_json_schema() -> dict:
-    """Return the JSON Schema of a model entry, for editor completion."""
-    schema = Model.model_json_schema(mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "modelcat model entry"
-    return schema
+    """Return the JSON Schema (draft 7) of a model entry, for editor completion and inline errors."""
+    schema = Model.model_json_schema(mode="validation", ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", {})
+    return _draft7({
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$comment": "Generated by `modelcat schema` from the classes that validate content; do not edit.",
+        **schema,
+        "title": "modelcat model entry",
+        "definitions": definitions,
+    })
+
+
+def _draft7(node: Any) -> Any:
+    """Wrap each `$ref` that has sibling keywords in `allOf`: draft 7 ignores a `$ref`'s siblings."""
+    if isinstance(node, list):
+        return [_draft7(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _draft7(value) for key, value in node.items()}
+    if "$ref" in node and len(node) > 1:
+        node["allOf"] = [{"$ref": node.pop("$ref")}]
+    return node
