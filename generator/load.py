@@ -53,6 +53,10 @@ class LineMap:
         self.source = source
         self._lines = lines
 
+    def forget(self) -> None:
+        """Drop the lines (to keep caches small); they are worked out again when needed."""
+        self._lines = None
+
     def has(self, path: FieldPath) -> bool:
         """Whether the file writes this field itself (not a shorthand of its parent)."""
         return path in self._all()
@@ -174,7 +178,7 @@ def _list_folder(site_dir: Path, folder: Path, suffix: str, problems: list[Probl
     return files
 
 
-def parse_source(source: Source, data: bytes) -> tuple[RawEntry | None, list[Problem]]:
+def parse_source(source: Source, data: bytes, record_lines: bool = False) -> tuple[RawEntry | None, list[Problem]]:
     """Parse one file's bytes; return its entry, or None and the reasons it cannot be read."""
     relative = source.relative
     if len(data) > MAX_FILE_BYTES:
@@ -191,14 +195,15 @@ def parse_source(source: Source, data: bytes) -> tuple[RawEntry | None, list[Pro
         if text is None:
             return None, [Problem(Code.YAML_SYNTAX, relative, "", "a page starts with YAML front matter between two --- lines.",
                                   line=1, hint="begin the file with ---, a `title:` line, and --- again.")]
-    parsed = parse_yaml(text, relative, line_offset)
+    parsed = parse_yaml(text, relative, line_offset, record_lines)
     if parsed.problems:
         return None, parsed.problems
     if not isinstance(parsed.data, dict):
         what = "empty" if parsed.data is None else "not a mapping of fields"
         return None, [Problem(Code.NOT_A_MAPPING, relative, "", f"the file is {what}.",
                               line=1 + line_offset, hint="write one `field: value` per line at the top level.")]
-    return RawEntry(source.kind, relative, source.slug, parsed.data, LineMap(source), body), []
+    lines = LineMap(source, parsed.lines if record_lines else None)
+    return RawEntry(source.kind, relative, source.slug, parsed.data, lines, body), []
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Measure modelcat's build speed on synthetic catalogs, side by side with Hugo.
+
+    python bench/run.py [--sizes 1000 10000] [--runs 5] [--report bench/results.md]
+
+For each size N it makes the catalog of `make_catalog.py` (and its Hugo twin when
+`hugo` is installed) and reports, as median and min-max of the runs:
+
+- cold build: a fresh output folder, no cache (`--no-cache`), the real CLI;
+- the same cold build by Hugo into a fresh folder, and the ratio of the medians;
+- no-change rebuild: warm persistent cache, output in place, the real CLI;
+- one-entry edit: a warm in-memory cache, as `modelcat serve` keeps it (time to rebuilt pages);
+- one-entry edit after a restart: the real CLI with the persistent cache;
+- template edit: a changed model.html, persistent cache, the real CLI;
+- peak memory (largest process), output size, pages per second.
+
+Every build writes into a folder that never existed before: deleting a large
+output tree slows the disk here for a while, which would measure the disk, not
+the builder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.build import Settings, build  # noqa: E402
+from generator.cache import BuildCache  # noqa: E402
+
+
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak RSS in MB of its largest process)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{proc.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def stats(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def modelcat(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", *map(str, args)]
+
+
+def edit_model(site: Path, run: int) -> None:
+    """Change one entry's summary, as an editor would."""
+    path = sorted((site / "content/models").glob("*.yaml"))[len(list((site / "content/models").glob("*.yaml"))) // 2]
+    text = path.read_text()
+    lines = [f"summary: Edited in run {run}." if line.startswith("summary:") else line for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def edit_template(site: Path, run: int) -> None:
+    target = site / "templates/model.html"
+    if not target.exists():
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / "templates/model.html", target)
+    target.write_text(target.read_text() + f"{{# run {run} #}}<!-- template edit {run} -->\n")
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def measure(n: int, runs: int, work: Path, hugo: str | None) -> list[str]:
+    site, twin = work / f"site-{n}", work / f"hugo-{n}"
+    subprocess.run([sys.executable, ROOT / "bench/make_catalog.py", str(n), site], check=True)
+    rows = [f"### N = {n:,}", ""]
+    fresh = iter(range(10**6))
+
+    cold = [timed(modelcat(site, "--out", work / f"cold-{n}-{next(fresh)}", "--no-cache")) for _ in range(runs)]
+    files, size = folder_size(work / f"cold-{n}-0")
+    cold_s = [s for s, _ in cold]
+    rows.append(f"- cold build: {stats(cold_s)}, peak {max(m for _, m in cold)} MB, "
+                f"{files:,} files, {size / 1e6:.0f} MB, {files / statistics.median(cold_s):,.0f} files/s")
+    if hugo:
+        subprocess.run([sys.executable, ROOT / "bench/make_hugo.py", str(n), twin], check=True)
+        hugo_runs = [timed([hugo, "--quiet", "-d", str(work / f"hugo-out-{n}-{next(fresh)}")], cwd=twin)
+                     for _ in range(runs)]
+        hugo_s = [s for s, _ in hugo_runs]
+        rows.append(f"- Hugo cold build: {stats(hugo_s)}, peak {max(m for _, m in hugo_runs)} MB; "
+                    f"modelcat / Hugo = {statistics.median(cold_s) / statistics.median(hugo_s):.2f}")
+
+    cache_dir, out = work / f"cache-{n}", work / f"warm-{n}"
+    timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))
+    warm = [timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0] for _ in range(runs)]
+    rows.append(f"- no-change rebuild (persistent cache): {stats(warm)}")
+
+    restart = []
+    for run in range(runs):
+        edit_model(site, run)
+        restart.append(timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0])
+    rows.append(f"- one-entry edit, new process (persistent cache): {stats(restart)}")
+
+    memory = BuildCache()
+    settings = Settings(site, out_dir=out, cache_dir=cache_dir)
+    build(settings, cache=memory)
+    served = []
+    for run in range(runs):
+        edit_model(site, 100 + run)
+        started = time.perf_counter()
+        result = build(settings, cache=memory)
+        served.append(time.perf_counter() - started)
+        assert result.published, result.problems
+    rows.append(f"- one-entry edit, warm in-memory cache as under `serve`: {stats(served)} "
+                f"({result.rendered} files rendered)")
+
+    template = []
+    for run in range(runs):
+        edit_template(site, run)
+        template.append(timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0])
+    rows.append(f"- template edit (model.html): {stats(template)}")
+    shutil.rmtree(site / "templates")
+    return rows + [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--report", type=Path, help="also write the figures to this Markdown file")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary folder)")
+    args = parser.parse_args()
+    hugo = shutil.which("hugo")
+    work = args.work or Path(tempfile.mkdtemp(prefix="modelcat-bench-"))
+    lines = [f"modelcat bench, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}, "
+             f"medians of {args.runs} runs (min–max)" + ("" if hugo else "; hugo not installed"), ""]
+    for n in args.sizes:
+        lines += measure(n, args.runs, work, hugo)
+        print("\n".join(lines), flush=True)
+    if args.report:
+        args.report.write_text("\n".join(lines) + "\n")
+    print(f"scratch data in {work}")
+
+
+if __name__ == "__main__":
+    main()
