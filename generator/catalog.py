@@ -8,6 +8,7 @@ immutable `Catalog`, the one object templates read besides the site settings.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import logging
 import re
@@ -32,6 +33,7 @@ TAXONOMIES = ("developers", "domains", "modalities")
 _SLUG_HINT = "a model's slug is its file name in content/models/ without .yaml."
 
 
+@functools.lru_cache(maxsize=None)
 def slugify(text: str) -> str:
     """Return a URL segment for a taxonomy term: "Mistral AI" -> "mistral-ai".
 
@@ -239,13 +241,17 @@ def _tops(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[s
 
 def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
     """Rank every model with a score on each benchmark; equal scores share a rank."""
+    scored: dict[str, list[tuple[Model, Score]]] = {benchmark_id: [] for benchmark_id in benchmarks}
+    for model in models:
+        for benchmark_id, score in model.benchmarks.items():
+            if benchmark_id in scored:
+                scored[benchmark_id].append((model, score))
     boards = {}
-    for benchmark_id, benchmark in benchmarks.items():
-        scored = [(m, m.benchmarks[benchmark_id]) for m in models if benchmark_id in m.benchmarks]
-        sign = -1 if benchmark.higher_is_better else 1
-        scored.sort(key=lambda pair: (sign * pair[1].value, pair[0].name, pair[0].slug))
+    for benchmark_id, pairs in scored.items():
+        sign = -1 if benchmarks[benchmark_id].higher_is_better else 1
+        pairs.sort(key=lambda pair: (sign * pair[1].value, pair[0].name, pair[0].slug))
         rows: list[Ranked] = []
-        for position, (model, score) in enumerate(scored, start=1):
+        for position, (model, score) in enumerate(pairs, start=1):
             tied = rows and rows[-1].score.value == score.value
             rows.append(Ranked(rows[-1].rank if tied else position, model, score))
         boards[benchmark_id] = tuple(rows)

@@ -259,11 +259,26 @@ class _Resolver:
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                for tag, pattern in _IMPLICIT:
+                for tag, pattern in _CANDIDATES.get(value[:1], ()):
                     if pattern.match(value):
                         return tag
             return _TAG + "str"
         return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+
+
+def _by_first_char() -> dict[str, tuple]:
+    """Return first character of a plain scalar -> the implicit types it could be.
+
+    Most keys and texts start with a letter that no number, bool or null starts with,
+    so they are known to be text after one dictionary look-up.
+    """
+    kinds = {"~": "null", "": "null", "n": "null", "N": "null", ".": "float"}
+    kinds |= dict.fromkeys("tTfF", "bool") | dict.fromkeys("0123456789+-", "int float")
+    return {char: tuple((tag, pattern) for tag, pattern in _IMPLICIT if tag.rsplit(":", 1)[1] in names.split())
+            for char, names in kinds.items()}
+
+
+_CANDIDATES = _by_first_char()
 
 
 try:

@@ -94,13 +94,7 @@ TEXT_PATTERN = r"\S"
 """Text with at least one character that is not a space."""
 
 
-def _not_blank(value: str) -> str:
-    if not re.search(TEXT_PATTERN, value):
-        raise _fail(BAD_VALUE, "must not be empty.", value)
-    return value
-
-
-Text = Annotated[str, AfterValidator(_not_blank), WithJsonSchema(
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), WithJsonSchema(
     {"type": "string", "pattern": TEXT_PATTERN, "patternErrorMessage": "must not be empty."})]
 """Plain text, inline Markdown allowed where the field says so; never empty."""
 

@@ -193,6 +193,8 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.WRONG_TYPE, at, f"expected {_TYPE_WORDS[kind]}; got {got}.")
     if kind == "literal_error":
         return origin.problem(Code.BAD_VALUE, at, f"expected one of {ctx.get('expected')}; got {got}.")
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == schema.TEXT_PATTERN:
+        return origin.problem(Code.BAD_VALUE, at, "must not be empty.")
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
         return origin.problem(Code.BAD_VALUE, at, f"expected {words}; got {got}.")
