@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "schema", "load", "validate", "catalog", "urls", "filters", "exports",
+ORDER = ["errors", "schema", "load", "validate", "catalog", "urls", "filters", "exports", "tables", "charts",
          "render", "write", "build", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
