@@ -76,7 +76,7 @@ def plan_pages(catalog: Catalog, urls: Urls) -> list[PagePlan]:
                                    "compare"), "compare.html"))
     for comparison in catalog.comparisons.values():
         description = comparison.description or comparison.title
-        table = tables.comparison_table(comparison, catalog, urls)
+        table = tables.comparison_table(comparison, catalog)
         plans.append(PagePlan(PageMeta(urls.comparison(comparison.slug), comparison.title, description, "comparison"),
                               "comparison.html",
                               {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}))

@@ -52,7 +52,7 @@ class SettingsNote:
     """Says that figures side by side were measured under different settings."""
 
     settings: tuple[str, ...]
-    """The distinct settings, in order of first appearance; `NOT_STATED` for none."""
+    """The distinct settings in order of first appearance, then `NOT_STATED` if some have none."""
 
     @property
     def text(self) -> str:
@@ -66,7 +66,9 @@ def settings_note(scores: Iterable[Score | None]) -> SettingsNote | None:
     measured like the others, which is exactly what a reader must be told.
     """
     seen = dict.fromkeys(s.setting or NOT_STATED for s in scores if s is not None)
-    return SettingsNote(tuple(seen)) if len(seen) > 1 else None
+    if len(seen) < 2:
+        return None
+    return SettingsNote(tuple(sorted(seen, key=lambda setting: setting == NOT_STATED)))  # stable: "not stated" last
 
 
 # --- Comparison tables --------------------------------------------------------------
@@ -80,6 +82,7 @@ class Cell:
     best: bool = False
     score: Score | None = None
     href: str | None = None
+    """A link as content writes one: absolute, or a site path ("/developers/x/") put under the base path when shown."""
     title: str | None = None
     """Tooltip, e.g. why a value is missing."""
 
@@ -123,7 +126,7 @@ class Table:
         return tuple((model, cells[index]) for model, cells in self.rows)
 
 
-def comparison_table(comparison: Comparison, catalog: Catalog, urls: Urls) -> Table:
+def comparison_table(comparison: Comparison, catalog: Catalog) -> Table:
     """Build a comparison's table from the entries; the best figure per column is marked."""
     models = [catalog.models[slug] for slug in comparison.models]
     columns, by_column = [], []
@@ -139,14 +142,14 @@ def comparison_table(comparison: Comparison, catalog: Catalog, urls: Urls) -> Ta
             cells = [_score_cell(s, benchmark) for s in scores]
         else:
             columns.append(Column(column_id, _COLUMN_LABELS[column_id]))
-            cells = [_builtin_cell(column_id, m, urls) for m in models]
+            cells = [_builtin_cell(column_id, m) for m in models]
         column = columns[-1]
         by_column.append(_mark_best(cells, column.higher_is_better) if column.ranked else cells)
     rows = tuple((m, tuple(column[i] for column in by_column)) for i, m in enumerate(models))
     return Table(tuple(columns), rows)
 
 
-def _builtin_cell(column: str, model: Model, urls: Urls) -> Cell:
+def _builtin_cell(column: str, model: Model) -> Cell:
     if column == "parameters":
         if model.parameters is None:
             return Cell(MISSING, title="Not published")
@@ -162,7 +165,7 @@ def _builtin_cell(column: str, model: Model, urls: Urls) -> Cell:
         return Cell(lic.title, href=lic.link) if lic else Cell(MISSING, title="Not published")
     if column == "release_date":
         return Cell(filters.long_date(model.release_date))
-    return Cell(model.developer, href=urls.path(urls.term("developers", slugify(model.developer))))
+    return Cell(model.developer, href="/" + Urls.term("developers", slugify(model.developer)))
 
 
 def _score_cell(score: Score | None, benchmark: Benchmark) -> Cell:

@@ -108,10 +108,12 @@
   }
 
   function writeUrl() {
+    /* Others' parameters stay first; ours follow in one order, so one view has one address. */
     var query = new URLSearchParams(location.search);
-    FILTERS.forEach(function (name) { if (state[name]) query.set(name, state[name]); else query.delete(name); });
-    if (state.b.length) query.set("b", state.b.join(",")); else query.delete("b");
-    if (state.sort) query.set("sort", state.sort); else query.delete("sort");
+    FILTERS.concat(["b", "sort"]).forEach(function (name) { query.delete(name); });
+    FILTERS.forEach(function (name) { if (state[name]) query.append(name, state[name]); });
+    if (state.b.length) query.append("b", state.b.join(","));
+    if (state.sort) query.append("sort", state.sort);
     var search = query.toString().replace(/%2C/g, ",");
     history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
   }
@@ -266,7 +268,8 @@
       if (score && seen.indexOf(score.s) < 0) seen.push(score.s);
     });
     if (seen.length < 2) return null;
-    return seen.map(function (s) { return s >= 0 ? settings[s] : "not stated"; });
+    var named = seen.filter(function (s) { return s >= 0; }).map(function (s) { return settings[s]; });
+    return seen.indexOf(-1) >= 0 ? named.concat(["not stated"]) : named;
   }
 
   function columnHeader(column) {

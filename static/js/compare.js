@@ -197,46 +197,65 @@
       ["Developer", function (m) { return m.developer; }],
       ["Released", function (m) { return longDate(m.release_date); }],
       ["Parameters", function (m) {
-        if (!m.parameters) return "—";
+        if (!m.parameters) return missing("Not published");
         var text = humanCount(m.parameters.total);
         return m.parameters.active ? text + " (" + humanCount(m.parameters.active) + " active)" : text;
       }],
-      ["Context", function (m) { return m.context_window ? tokens(m.context_window) : "—"; }],
+      ["Context", function (m) { return m.context_window ? tokens(m.context_window) : missing("Not published"); },
+        function (m) { return m.context_window || null; }],
       ["Price (in / out per 1M tokens)", priceText],
       ["License", function (m) {
-        if (!m.license) return "—";
+        if (!m.license) return missing("Not published");
         var title = m.license.name || m.license.spdx;
         var href = m.license.url || (m.license.spdx ? "https://spdx.org/licenses/" + m.license.spdx + ".html" : null);
         return href && safeHref(href) ? el("a", { href: safeHref(href), rel: "noopener", text: title }) : title;
       }],
       ["Open weights", function (m) { return m.open_weights === true ? "Yes" : m.open_weights === false ? "No" : "—"; }]
     ].map(function (row) {
-      return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(models.map(function (m) {
-        var value = row[1](m);
-        return el("td", {}, [value]);
+      /* A row with a third function has a best value (the longest context), as curated tables do. */
+      var values = row[2] ? models.map(row[2]) : [];
+      var present = values.filter(function (v) { return v !== null; });
+      var best = present.length > 1 ? Math.max.apply(null, present) : null;
+      return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(models.map(function (m, i) {
+        var cell = el("td", {}, [row[1](m)]);
+        if (best !== null && values[i] === best) appendBestMark(cell);
+        return cell;
       })));
     });
   }
 
   function settingsOf(scores) {
     var seen = [];
+    var unstated = false;
     scores.forEach(function (s) {
-      var setting = s ? s.setting || "not stated" : null;
-      if (setting !== null && seen.indexOf(setting) < 0) seen.push(setting);
+      if (s && !s.setting) unstated = true;
+      else if (s && seen.indexOf(s.setting) < 0) seen.push(s.setting);
     });
+    if (unstated) seen.push("not stated");
     return seen.length > 1 ? seen : null;
   }
 
+  /* A missing figure, as templates/partials/macros.html `missing` shows it. */
+  function missing(reason) {
+    return el("span", { className: "missing", title: reason }, ["—", el("span", { className: "visually-hidden", text: " (" + reason.toLowerCase() + ")" })]);
+  }
+
+  function appendBestMark(cell) {
+    cell.className += " best";
+    cell.appendChild(document.createTextNode(" "));
+    cell.appendChild(el("span", { className: "best-mark", title: "Best in this row" }, ["★", el("span", { className: "visually-hidden", text: " best" })]));
+  }
+
   function scoreCell(s, benchmark, best, mixed) {
-    if (!s) return el("td", { className: "num" }, [el("span", { className: "missing", title: "No published result", text: "—" })]);
+    if (!s) return el("td", { className: "num" }, [missing("No published result")]);
     var text = scoreText(s, benchmark);
     var href = s.source && safeHref(s.source.url);
     var value = href
       ? el("a", { className: "score", href: href, rel: "noopener", title: "Source: " + (s.source.title || s.source.url), text: text })
       : el("span", { className: "score", text: text });
-    var cell = el("td", { className: "num" + (best ? " best" : "") }, [value]);
+    var cell = el("td", { className: "num" }, [value]);
     if (s.self_reported) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark", text: "self-reported" })]));
-    if (best) cell.appendChild(el("span", { className: "best-mark", title: "Best in this row" }, [" ★", el("span", { className: "visually-hidden", text: " best" })]));
+    if (best) appendBestMark(cell);
     if (mixed) cell.appendChild(el("small", { className: "setting", text: s.setting || "setting not stated" }));
     return cell;
   }
