@@ -167,7 +167,7 @@ def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environmen
     )
     markdown = filters.Markdown(urls.base_path)
     env.filters.update(
-        markdown=lambda text, shift=0: markdown.block(text, shift),
+        markdown=lambda text, top_heading=0: markdown.block(text, top_heading),
         markdown_inline=markdown.inline,
         plain=lambda text: markdown.inline(text).striptags(),
         jsonld=lambda model, url: filters.json_script(exports.model_jsonld(model, url)),

@@ -79,6 +79,7 @@ def watch_console(page) -> list[str]:
 def axe_violations(page) -> list[str]:
     """Run the vendored axe-core on the page as it is now; return one line per violating node."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+                           AXE_TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['failureSummary']}"
             for v in result["violations"] for node in v["nodes"]]
