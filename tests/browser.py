@@ -70,7 +70,9 @@ def watch_console(page) -> list[str]:
     page.on("console", lambda message: errors.append(f"console {message.type}: {message.text}")
             if message.type in ("error", "warning") else None)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+    # A request cut short by the next navigation (net::ERR_ABORTED) is the test moving on, not a fault.
+    page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url} ({request.failure})")
+            if request.failure != "net::ERR_ABORTED" else None)
     page.on("response", lambda response: errors.append(f"HTTP {response.status}: {response.url}")
             if response.status >= 400 else None)
     return errors
