@@ -63,8 +63,7 @@ def index_json(catalog: Catalog, urls: Urls) -> bytes:
     models = [{"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
                "status": m.status, "json": urls.absolute(urls.model_json(m.slug))}
               for m in catalog.models.values()]
-    data = {"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog), "models": models}
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return _json({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog), "models": models})
 
 
 def model_jsonld(model: Model, page_url: str) -> dict:
@@ -89,7 +88,9 @@ def model_jsonld(model: Model, page_url: str) -> dict:
 
 
 def _json(data: object) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+    """Return compact JSON: without `indent` the json module runs its C encoder, several times
+    faster on a 10,000-model export, and browsers and `jq` lay it out for reading anyway."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 _CSV_FIELDS = (
