@@ -12,7 +12,8 @@ OUTDIR is a built site (`modelcat build SITE --out OUTDIR`). The script serves i
   query key by key, choosing a developer, sorting by a column, adding a benchmark
   column. Two measures: the browser's own Event Timing entries (what INP is made of;
   Chromium rounds them to 8 ms and reports only those of 16 ms or more), and an
-  in-page measure from dispatching the event to the frame after the script's update.
+  in-page measure from dispatching the event to the frame after the script's update;
+- the script's own share: how long its update (one animation-frame callback) ran.
 
 Timings are noisy on a shared machine: compare medians from one run side by side.
 """
@@ -34,6 +35,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 OBSERVE_EVENTS = """
 window.__events = [];
+window.__work = [];
+const raf = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = callback => raf(time => {
+  const start = performance.now();
+  callback(time);
+  window.__work.push(performance.now() - start);
+});
 new PerformanceObserver(list => {
   for (const e of list.getEntries()) window.__events.push({name: e.name, duration: e.duration, id: e.interactionId});
 }).observe({type: "event", durationThreshold: 16, buffered: true});
@@ -91,7 +99,7 @@ def measure(folder: Path, runs: int) -> None:
 
             query = "gemma 7b"
             page.click("#f-q")
-            page.evaluate("window.__events = []")
+            page.evaluate("window.__events = []; window.__work = []")
             for character in query:
                 page.keyboard.type(character)
                 page.wait_for_timeout(150)
@@ -102,6 +110,7 @@ def measure(folder: Path, runs: int) -> None:
                 if event["id"]:
                     per_key[event["id"]] = max(per_key.get(event["id"], 0), event["duration"])
             print(f"keystrokes (Event Timing, {len(query)} keys): {summary(list(per_key.values()))}")
+            print(f"  the script's update per keystroke: {summary(page.evaluate('window.__work'))}")
             print(f"  shown: {page.text_content('#catalog-count')}")
 
             def timed(label, kind, selector, values):

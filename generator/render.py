@@ -19,7 +19,6 @@ import jinja2
 from generator import charts, exports, filters, tables
 from generator.catalog import Catalog, Term, slugify
 from generator.errors import Code, Problem
-from generator.schema import BUILTIN_COLUMNS
 from generator.urls import Urls, output_file
 
 log = logging.getLogger(__name__)
@@ -186,8 +185,7 @@ def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environmen
         url=urls.path,
         absolute=urls.absolute,
     )
-    env.globals.update(urls=urls, price_text=tables.price_text, bar_fraction=filters.bar_fraction,
-                       unit_suffix=filters.unit_suffix, builtin_columns=BUILTIN_COLUMNS)
+    env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix)
     return env
 
 

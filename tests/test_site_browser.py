@@ -8,6 +8,8 @@ published under a base path works, scripts' fetches included.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,8 +54,9 @@ def names(page) -> list[str]:
     return page.locator("#catalog tbody th a").all_text_contents()
 
 
-def query(page) -> str:
-    return page.url.split("?", 1)[1] if "?" in page.url else ""
+def expect_query(page, expected: str) -> None:
+    """Wait until the address holds exactly this query (the script writes it once typing pauses)."""
+    expect(page).to_have_url(re.compile(r"^[^?]*" + (re.escape("?" + expected) if expected else "") + "$"))
 
 
 # --- The catalog listing ---------------------------------------------------------------
@@ -68,7 +71,7 @@ def test_search_and_filters_narrow_the_listing_and_live_in_the_url(page, site_ur
 
     page.fill("#f-q", "alpha")
     expect(page.locator("#catalog tbody tr")).to_have_count(2)
-    assert query(page) == "q=alpha"
+    expect_query(page, "q=alpha")
     page.fill("#f-q", "4b chat")
     expect(page.locator("#catalog tbody tr")).to_have_count(1)
     page.fill("#f-q", "")
@@ -85,19 +88,19 @@ def test_search_and_filters_narrow_the_listing_and_live_in_the_url(page, site_ur
     page.select_option("#f-min", "3")
     page.select_option("#f-max", "8")
     expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B", "Beta 7B"])
-    assert query(page) == "min=3&max=8"
+    expect_query(page, "min=3&max=8")
     page.fill("#f-q", "zzz")
     expect(page.locator("#catalog-count")).to_have_text("No model matches these filters (of 3).")
 
     page.fill("#f-q", "beta")
-    expect(page.locator("#catalog tbody th a")).to_have_text(["Beta 7B"])
+    expect_query(page, "q=beta&min=3&max=8")
     page.reload()
     expect(page.locator("#catalog tbody th a")).to_have_text(["Beta 7B"])
     assert page.input_value("#f-q") == "beta"
     assert (page.input_value("#f-min"), page.input_value("#f-max")) == ("3", "8")
     page.click("#filters button[type=reset]")
     expect(page.locator("#catalog tbody tr")).to_have_count(3)
-    assert query(page) == ""
+    expect_query(page, "")
     assert errors == []
 
 
@@ -129,7 +132,7 @@ def test_sorting_and_benchmark_columns_survive_a_reload(page, site_url):
     page.select_option("#f-add", "latency")  # lower is better: fastest first
     expect(page.locator("#catalog th[data-bench=latency]")).to_have_attribute("aria-sort", "ascending")
     expect(rows).to_have_text(["Alpha 4B Chat", "Alpha 4B", "Beta 7B"])
-    assert query(page) == "b=medqa,latency&sort=b.latency"
+    expect_query(page, "b=medqa,latency&sort=b.latency")
 
     page.reload()
     expect(page.locator("#catalog th[data-bench]")).to_have_count(2)
@@ -137,7 +140,7 @@ def test_sorting_and_benchmark_columns_survive_a_reload(page, site_url):
     expect(page.locator("#catalog tbody tr").first.locator("td")).to_have_count(6)
     page.get_by_role("button", name="Remove the MedQA column").click()
     expect(page.locator("#catalog th[data-bench]")).to_have_count(1)
-    assert query(page) == "b=latency&sort=b.latency"
+    expect_query(page, "b=latency&sort=b.latency")
     expect(page.locator("#note-b-medqa")).to_have_count(0)
     assert errors == []
 
@@ -148,6 +151,15 @@ def test_a_shared_link_opens_the_same_view(page, site_url):
     assert page.input_value("#f-dev") == "acme-labs"
     assert page.input_value("#f-mod") == ""  # a stale value is dropped, not matched against nothing
     expect(page.locator("#catalog tbody td:nth-child(6)")).to_have_text(["—", "1200\u00a0Elo self-reported"])
+
+
+def test_taxonomy_listings_sort_too(page, site_url):
+    page.goto(site_url + "developers/acme-labs/?sort=-params")
+    expect(page.locator("#catalog th[data-sort=params]")).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B Chat", "Alpha 4B"])
+    page.locator("#catalog th[data-sort=name] button").click()
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B", "Alpha 4B Chat"])
+    expect_query(page, "sort=name")
 
 
 def test_without_javascript_every_model_shows_and_no_dead_control(browser, site_url):
@@ -176,7 +188,7 @@ def test_compare_picker_shows_any_models_side_by_side_and_keeps_them_in_the_url(
     expect(page.locator("#picker-list label")).to_have_count(2)  # the ticked model stays in view
     page.check("#pick-beta-7b")
     expect(page.locator("#picker-table thead th a")).to_have_text(["Alpha 4B", "Beta 7B"])
-    assert query(page) == "models=alpha-4b,beta-7b"
+    expect_query(page, "models=alpha-4b,beta-7b")
 
     page.reload()
     expect(page.locator("#picker-table thead th a")).to_have_text(["Alpha 4B", "Beta 7B"])
@@ -184,7 +196,7 @@ def test_compare_picker_shows_any_models_side_by_side_and_keeps_them_in_the_url(
     page.get_by_role("button", name="Remove Alpha 4B").click()
     expect(page.locator("#picker-table thead th a")).to_have_text(["Beta 7B"])
     expect(page.locator("#pick-alpha-4b")).not_to_be_checked()
-    assert query(page) == "models=beta-7b"
+    expect_query(page, "models=beta-7b")
     assert errors == []
 
 

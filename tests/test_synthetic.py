@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -112,6 +113,7 @@ def test_synthetic_listing_filters_sorts_and_pages_in_the_browser(page, syntheti
     values = [float(v.split("%")[0].lstrip("~")) for v in page.locator("#catalog tbody td:nth-child(6)").all_inner_texts()
               if v != "—"]
     assert values and values == sorted(values, reverse=True)
+    expect(page).to_have_url(re.compile(r"\?dev=google&b=mmlu&sort=-b\.mmlu$"))
     page.reload()
     expect(page.locator("#catalog th[data-bench=mmlu]")).to_have_attribute("aria-sort", "descending")
     assert page.input_value("#f-dev") == "google"

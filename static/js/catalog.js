@@ -36,6 +36,8 @@
   var columns = [];         /* benchmark columns on show: {id, option, name, mixed, note} */
   var columnsKey = "";
   var frame = 0;
+  var urlTimer = 0;
+  var URL_DELAY = 150;
   var more = moreButton();
 
   function numberOrNull(text) {
@@ -107,7 +109,15 @@
     return FIRST.hasOwnProperty(key);
   }
 
+  /* history.replaceState costs several milliseconds in Chromium, which also refuses a
+     flood of calls: the address is written once typing pauses, off the frame's path. */
+  function scheduleUrl() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(writeUrl, URL_DELAY);
+  }
+
   function writeUrl() {
+    clearTimeout(urlTimer);
     /* Others' parameters stay first; ours follow in one order, so one view has one address. */
     var query = new URLSearchParams(location.search);
     FILTERS.concat(["b", "sort"]).forEach(function (name) { query.delete(name); });
@@ -413,7 +423,7 @@
       showSortInHeaders();
       showRows();
       document.documentElement.classList.remove("js-listing");
-      writeUrl();
+      scheduleUrl();
     });
   }
 
@@ -422,6 +432,8 @@
   });
   /* From here on this script shows the rows; see listing-early.js. */
   table.setAttribute("data-enhanced", "");
+
+  window.addEventListener("pagehide", function () { if (urlTimer) writeUrl(); });
 
   if (form) {
     showStateInForm();
