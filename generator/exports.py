@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 
 from generator.catalog import Catalog, slugify
 from generator.schema import Model
@@ -23,8 +24,11 @@ from generator.urls import Urls
 SCHEMA_VERSION = 1
 
 
-def model_record(model: Model, catalog: Catalog, urls: Urls) -> dict:
-    """Return one model as plain data; `pricing` is omitted when unknown, null when unavailable."""
+def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
+    """Return one model as plain data; `pricing` is omitted when unknown, null when unavailable.
+
+    `names` maps the slugs the entry refers to onto those models' names (see `referenced_names`).
+    """
     record = {"slug": model.slug, "url": urls.absolute(urls.model(model.slug))}
     record.update(model.model_dump(mode="json", exclude={"slug"}))
     if not model.pricing_known:
@@ -33,9 +37,18 @@ def model_record(model: Model, catalog: Catalog, urls: Urls) -> dict:
     for name in ("variant_of", "base_model"):
         ref = getattr(model, name)
         if ref is not None and ref.slug is not None:
-            record[name] = {"slug": ref.slug, "name": catalog.models[ref.slug].name,
-                            "url": urls.absolute(urls.model(ref.slug))}
+            record[name] = {"slug": ref.slug, "name": names[ref.slug], "url": urls.absolute(urls.model(ref.slug))}
     return record
+
+
+def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
+    """Return the names of the catalog models an entry refers to, by slug.
+
+    A model's export takes these rather than the whole catalog, so it depends only on
+    what it shows (an incremental build re-makes it when one of these names changes).
+    """
+    refs = [ref.slug for ref in (model.variant_of, model.base_model) if ref is not None and ref.slug is not None]
+    return {slug: catalog.models[slug].name for slug in refs}
 
 
 def _benchmarks(catalog: Catalog) -> dict:
@@ -48,14 +61,14 @@ def models_json(catalog: Catalog, urls: Urls) -> bytes:
         "schema_version": SCHEMA_VERSION,
         "site": {"title": catalog.site.title, "url": urls.absolute("")},
         "benchmarks": _benchmarks(catalog),
-        "models": [model_record(m, catalog, urls) for m in catalog.models.values()],
+        "models": [model_record(m, referenced_names(m, catalog), urls) for m in catalog.models.values()],
     }
     return _json(data)
 
 
-def model_json(model: Model, catalog: Catalog, urls: Urls) -> bytes:
-    """Return /api/models/SLUG.json."""
-    return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, catalog, urls)})
+def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
+    """Return /api/models/SLUG.json; `names` as for `model_record`."""
+    return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, names, urls)})
 
 
 def index_json(catalog: Catalog, urls: Urls) -> bytes:

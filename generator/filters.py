@@ -144,22 +144,22 @@ class Markdown:
         self.block = functools.lru_cache(maxsize=65536)(self._block)
         self.inline = functools.lru_cache(maxsize=65536)(self._inline)
 
-    def _block(self, text: str, top_heading: int = 0) -> Markup:
-        return Markup(self._md.render(text, {"top_heading": top_heading}))
+    def _block(self, text: str, heading_shift: int = 0) -> Markup:
+        return Markup(self._md.render(text, {"heading_shift": heading_shift}))
 
     def _inline(self, text: str) -> Markup:
         return Markup(self._md.renderInline(text))
 
     def _rewrite(self, state) -> None:
-        """Fit headings under the page's own, and put site paths under the base path.
+        """Demote headings below the page's own, and put site paths under the base path.
 
-        With `top_heading` set, the text's highest heading becomes that level and the
-        others keep their distance from it, so a description written with "##" or
-        with "#" nests under its section's heading without skipping a level.
+        The text's highest heading counts as level 1 before the shift, so a description
+        that starts at "##" nests under its section as one that starts at "#" does,
+        without skipping a level.
         """
-        top = state.env.get("top_heading", 0)
-        levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
-        shift = top - min(levels) if top and levels else 0
+        shift = state.env.get("heading_shift", 0)
+        if shift:
+            shift -= min((int(t.tag[1]) for t in state.tokens if t.type == "heading_open"), default=1) - 1
         for token in state.tokens:
             if shift and token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1]) + shift)}"

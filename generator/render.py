@@ -106,12 +106,12 @@ def plan_pages(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     return plans
 
 
-def _ranks(catalog: Catalog) -> dict[str, dict[str, int]]:
-    """Return model slug -> benchmark id -> the model's rank on that leaderboard."""
-    ranks: dict[str, dict[str, int]] = {}
+def _ranks(catalog: Catalog) -> dict[str, dict[str, tuple[int, int]]]:
+    """Return model slug -> benchmark id -> (the model's rank on that leaderboard, its length)."""
+    ranks: dict[str, dict[str, tuple[int, int]]] = {}
     for benchmark_id, rows in catalog.leaderboards.items():
         for row in rows:
-            ranks.setdefault(row.model.slug, {})[benchmark_id] = row.rank
+            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, len(rows))
     return ranks
 
 
@@ -166,7 +166,7 @@ def make_environment(template_dirs: list[Path], urls: Urls) -> jinja2.Environmen
     )
     markdown = filters.Markdown(urls.base_path)
     env.filters.update(
-        markdown=lambda text, top_heading=0: markdown.block(text, top_heading),
+        markdown=lambda text, shift=0: markdown.block(text, shift),
         markdown_inline=markdown.inline,
         plain=lambda text: markdown.inline(text).striptags(),
         jsonld=lambda model, url: filters.json_script(exports.model_jsonld(model, url)),
@@ -218,7 +218,8 @@ def _exports(catalog: Catalog, urls: Urls) -> Iterator[RenderedFile]:
     yield RenderedFile("api/index.json", exports.index_json(catalog, urls))
     yield RenderedFile("api/models.csv", exports.models_csv(catalog, urls))
     for model in catalog.models.values():
-        yield RenderedFile(urls.model_json(model.slug), exports.model_json(model, catalog, urls))
+        yield RenderedFile(urls.model_json(model.slug),
+                           exports.model_json(model, exports.referenced_names(model, catalog), urls))
 
 
 def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], site_dir: Path) -> Problem:
