@@ -169,8 +169,15 @@ class Markdown:
         return Markup(html)
 
     def _rewrite(self, state) -> None:
-        """Demote headings below the page's own, and put site paths under the base path."""
+        """Demote headings below the page's own, and put site paths under the base path.
+
+        The text's highest heading counts as level 1 before the shift, so a description
+        that starts at "##" nests under its section as one that starts at "#" does,
+        without skipping a level.
+        """
         shift = state.env.get("heading_shift", 0)
+        if shift:
+            shift -= min((int(t.tag[1]) for t in state.tokens if t.type == "heading_open"), default=1) - 1
         for token in state.tokens:
             if shift and token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1]) + shift)}"

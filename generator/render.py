@@ -17,10 +17,9 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from generator import exports, filters
+from generator import charts, exports, filters, tables
 from generator.catalog import Catalog, Term, slugify
 from generator.errors import Code, Problem
-from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Score
 from generator.urls import Urls, output_file
 
 log = logging.getLogger(__name__)
@@ -50,137 +49,92 @@ class PagePlan:
         return output_file(self.meta.url)
 
 
-# --- Comparison tables --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    value: float | None = None
-    """The number compared for the "best" mark, when the column has a direction."""
-    best: bool = False
-    score: Score | None = None
-    href: str | None = None
-    title: str | None = None
-    """Tooltip, e.g. why a value is missing."""
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    benchmark: Benchmark | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Model, tuple[Cell, ...]], ...]
-
-
-_COLUMN_LABELS = {
-    "parameters": "Parameters", "context_window": "Context", "price": "Price (in / out per 1M tokens)",
-    "license": "License", "release_date": "Released", "developer": "Developer",
-}
-MISSING = "—"
-
-
-def price_text(model: Model) -> str:
-    """Return the price as the comparison table shows it (the seed card's rule)."""
-    if model.pricing is not None:
-        return filters.price_pair(model.pricing)
-    if model.pricing_known and model.open_weights:
-        return "Free (open weights)"
-    return MISSING
-
-
-def _builtin_cell(column: str, model: Model, urls: Urls) -> Cell:
-    if column == "parameters":
-        return Cell(filters.parameters(model.parameters)) if model.parameters else Cell(MISSING, title="Not published")
-    if column == "context_window":
-        if model.context_window is None:
-            return Cell(MISSING, title="Not published")
-        return Cell(filters.tokens(model.context_window), value=model.context_window)
-    if column == "price":
-        return Cell(price_text(model))
-    if column == "license":
-        lic = model.license
-        return Cell(lic.title, href=lic.link) if lic else Cell(MISSING, title="Not published")
-    if column == "release_date":
-        return Cell(filters.long_date(model.release_date))
-    return Cell(model.developer, href=urls.path(urls.term("developers", slugify(model.developer))))
-
-
-def comparison_table(comparison: Comparison, catalog: Catalog, urls: Urls) -> Table:
-    """Build a comparison's table from the entries; the best figure per column is marked."""
-    models = [catalog.models[slug] for slug in comparison.models]
-    columns, by_column = [], []
-    for column_id in comparison.columns:
-        benchmark = catalog.benchmarks.get(column_id)
-        if benchmark is not None:
-            columns.append(Column(column_id, benchmark.name, benchmark))
-            cells = [_score_cell(m.benchmarks.get(column_id), benchmark) for m in models]
-            higher = benchmark.higher_is_better
-        else:
-            columns.append(Column(column_id, _COLUMN_LABELS[column_id]))
-            cells = [_builtin_cell(column_id, m, urls) for m in models]
-            higher = True
-        by_column.append(_mark_best(cells, higher))
-    rows = tuple((m, tuple(column[i] for column in by_column)) for i, m in enumerate(models))
-    return Table(tuple(columns), rows)
-
-
-def _score_cell(score: Score | None, benchmark: Benchmark) -> Cell:
-    if score is None:
-        return Cell(MISSING, title="No published result")
-    return Cell(filters.score_text(score, benchmark), value=score.value, score=score)
-
-
-def _mark_best(cells: list[Cell], higher_is_better: bool) -> list[Cell]:
-    values = [c.value for c in cells if c.value is not None]
-    if len(values) < 2:
-        return cells
-    best = max(values) if higher_is_better else min(values)
-    return [Cell(c.text, c.value, True, c.score, c.href, c.title) if c.value == best else c for c in cells]
-
-
 # --- The page list ------------------------------------------------------------------
 
 
 def plan_pages(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     """Return every HTML and XML page of the site, in a fixed order."""
     site = catalog.site
-    plans = [PagePlan(PageMeta("", site.title, site.description or "", "home"), "index.html")]
+    retired = [m for m in catalog.models.values() if not m.is_listed]
+    plans = [PagePlan(PageMeta("", site.title, site.description or "", "home"), "index.html",
+                      {"listing": tables.listing(catalog.listed), "retired": tables.listing(retired),
+                       "facets": _facets(catalog)})]
+    ranks = _ranks(catalog)
     for model in catalog.models.values():
         plans.append(PagePlan(PageMeta(urls.model(model.slug), model.name, model.summary, "model"),
-                              "model.html", {"model": model}))
-    plans.append(PagePlan(PageMeta("compare/", "Comparisons", "Curated comparison tables of models.", "compare"),
-                          "compare.html"))
+                              "model.html", {"model": model, "ranks": ranks.get(model.slug, {})}))
+    plans.append(PagePlan(PageMeta("compare/", "Compare models", "Curated comparison tables, and any models side by side.",
+                                   "compare"), "compare.html"))
     for comparison in catalog.comparisons.values():
         description = comparison.description or comparison.title
+        table = tables.comparison_table(comparison, catalog)
         plans.append(PagePlan(PageMeta(urls.comparison(comparison.slug), comparison.title, description, "comparison"),
                               "comparison.html",
-                              {"comparison": comparison, "table": comparison_table(comparison, catalog, urls)}))
+                              {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}))
     plans.append(PagePlan(PageMeta("benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks"),
                           "benchmarks.html"))
     for benchmark in catalog.benchmarks.values():
+        board = tables.leaderboard(benchmark, catalog)
         plans.append(PagePlan(PageMeta(urls.benchmark(benchmark.id), f"{benchmark.name} leaderboard",
                                        benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark"),
-                              "benchmark.html", {"benchmark": benchmark, "rows": catalog.leaderboards[benchmark.id]}))
+                              "benchmark.html",
+                              {"benchmark": benchmark, "board": board,
+                               "chart": charts.leaderboard_chart(board) if board.rows else None}))
     for taxonomy, terms in catalog.taxonomies.items():
         title = taxonomy.capitalize()
         plans.append(PagePlan(PageMeta(f"{taxonomy}/", title, f"Models by {taxonomy[:-1]}.", "taxonomy"),
                               "taxonomy_index.html", {"taxonomy": taxonomy, "terms": terms}))
         for term in terms.values():
-            plans.append(PagePlan(_term_meta(term, urls), "taxonomy.html", {"taxonomy": taxonomy, "term": term}))
+            plans.append(PagePlan(_term_meta(term, urls), "taxonomy.html",
+                                  {"taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
+                                   "retired": tables.listing([m for m in term.models if not m.is_listed])}))
     for page in catalog.pages.values():
         plans.append(PagePlan(PageMeta(urls.page(page.slug), page.title, page.description or "", "page"),
                               "page.html", {"content": page}))
     plans.append(PagePlan(PageMeta("404.html", "Page not found", "", "404"), "404.html"))
     plans.append(PagePlan(PageMeta("sitemap.xml", "", "", "xml"), "sitemap.xml", {"plans": tuple(plans)}))
-    plans.append(PagePlan(PageMeta("feed.xml", "", "", "xml"), "feed.xml"))
+    plans.append(PagePlan(PageMeta("feed.xml", "", "", "xml"), "feed.xml", {"entries": _feed_entries(catalog)}))
     plans.append(PagePlan(PageMeta("robots.txt", "", "", "text"), "robots.txt"))
     return plans
+
+
+def _ranks(catalog: Catalog) -> dict[str, dict[str, tuple[int, int]]]:
+    """Return model slug -> benchmark id -> (the model's rank on that leaderboard, its length)."""
+    ranks: dict[str, dict[str, tuple[int, int]]] = {}
+    for benchmark_id, rows in catalog.leaderboards.items():
+        for row in rows:
+            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, len(rows))
+    return ranks
+
+
+FEED_SIZE = 50
+
+
+def _feed_entries(catalog: Catalog) -> list:
+    """Return the models the feed carries: the most recently released or reviewed first."""
+    models = sorted(catalog.models.values(), key=lambda m: (max(m.updated or "", m.release_date), m.slug), reverse=True)
+    return models[:FEED_SIZE]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One choice of a listing filter, with how many listed models it keeps."""
+
+    value: str
+    label: str
+    count: int
+
+
+def _facets(catalog: Catalog) -> dict[str, list[Facet]]:
+    """Return the filter choices of the catalog page: terms of listed models, benchmarks with results."""
+    listed = set(m.slug for m in catalog.listed)
+    facets = {}
+    for taxonomy, terms in catalog.taxonomies.items():
+        choices = [Facet(t.slug, t.name, sum(m.slug in listed for m in t.models)) for t in terms.values()]
+        facets[taxonomy] = sorted((f for f in choices if f.count), key=lambda f: f.label.lower())
+    facets["benchmarks"] = [Facet(b.id, b.name, sum(r.model.slug in listed for r in catalog.leaderboards[b.id]))
+                            for b in catalog.benchmarks.values()]
+    return facets
 
 
 def _term_meta(term: Term, urls: Urls) -> PageMeta:
@@ -222,8 +176,7 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
         url=urls.path,
         absolute=urls.absolute,
     )
-    env.globals.update(urls=urls, price_text=price_text, bar_fraction=filters.bar_fraction,
-                       unit_suffix=filters.unit_suffix, builtin_columns=BUILTIN_COLUMNS)
+    env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix)
     return env
 
 
@@ -239,8 +192,10 @@ class ExportPlan:
 def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan | ExportPlan]:
     """Return every file the site publishes: pages, then data exports."""
     exports_plan = [ExportPlan("api/models.json", exports.models_json, (catalog, urls)),
+                    ExportPlan("api/index.json", exports.index_json, (catalog, urls)),
                     ExportPlan("api/models.csv", exports.models_csv, (catalog, urls))]
-    exports_plan += [ExportPlan(urls.model_json(m.slug), exports.model_json, (m, urls)) for m in catalog.models.values()]
+    exports_plan += [ExportPlan(urls.model_json(m.slug), exports.model_json, (m, exports.referenced_names(m, catalog), urls))
+                     for m in catalog.models.values()]
     return [*plan_pages(catalog, urls), *exports_plan]
 
 

@@ -65,6 +65,17 @@ def test_markdown_demotes_headings_below_the_page_heading():
     assert "<h3>Title</h3>" in filters.Markdown("/").block("# Title", 2)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("# Title\n\n## Part", "<h3>Title</h3>\n<h4>Part</h4>"),
+    ("## Overview\n\n### Notes", "<h3>Overview</h3>\n<h4>Notes</h4>"),  # no skipped level
+    ("#### Deep", "<h3>Deep</h3>"),
+    ("## A\n\n###### Six", "<h3>A</h3>\n<h6>Six</h6>"),
+])
+def test_markdown_headings_nest_without_skipping_a_level(text, expected):
+    html = filters.Markdown("/").block(text, 2)
+    assert [line for line in html.splitlines() if line.startswith("<h")] == expected.splitlines()
+
+
 def test_json_script_cannot_close_its_script_element():
     text = filters.json_script({"a": "</script><script>alert(1)</script>"})
     assert "</script>" not in text and "<" not in text

@@ -1,0 +1,338 @@
+/* Pick any models and see them side by side, from the site's JSON export.
+ *
+ * The choice lives in the URL (?models=a,b,c), so a comparison can be shared and
+ * survives a reload. The list of models comes from api/index.json (names only,
+ * small even for a large catalog); each picked model's figures come from its own
+ * api/models/SLUG.json. Figures are formatted as the generator formats them
+ * (generator/filters.py): the same marks (~, est., self-reported), the same best
+ * mark, and the same note where a row mixes figures measured under different settings.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("picker");
+  if (!root || !window.fetch) return;
+  var api = root.dataset.api, base = root.dataset.base;
+  var search = document.getElementById("picker-q");
+  var list = document.getElementById("picker-list");
+  var more = document.getElementById("picker-more");
+  var status = document.getElementById("picker-status");
+  var output = document.getElementById("picker-table");
+  var SHOWN = 30;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  var CURRENCY = { USD: "$", EUR: "€", GBP: "£", JPY: "¥", CNY: "¥" };
+
+  var directory = null;   /* api/index.json */
+  var bySlug = {};
+  var records = {};       /* slug -> model record, once loaded */
+  var chosen = [];
+
+  /* --- Formatting, as generator/filters.py does it --------------------------------- */
+
+  function sig(value, digits) { return String(parseFloat(value.toPrecision(digits))); }
+
+  function number(value) {
+    return Math.abs(value) >= 10000 ? value.toLocaleString("en") : sig(value, 10);
+  }
+
+  function humanCount(value) {
+    var units = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]];
+    for (var i = 0; i < units.length; i++) {
+      if (value >= units[i][0]) return sig(value / units[i][0], 3) + units[i][1];
+    }
+    return sig(value, 3);
+  }
+
+  function tokens(value) {
+    var exact = [[1e6, "M"], [1048576, "M"], [1e3, "K"], [1024, "K"]];
+    for (var i = 0; i < exact.length; i++) {
+      if (value >= exact[i][0] && value % exact[i][0] === 0) return value / exact[i][0] + exact[i][1];
+    }
+    if (value >= 1e6) return sig(value / 1e6, 3) + "M";
+    if (value >= 1e3) return sig(value / 1e3, 3) + "K";
+    return String(value);
+  }
+
+  function longDate(iso) {
+    var p = iso.split("-").map(Number);
+    return (p.length === 3 ? p[2] + " " : "") + MONTHS[p[1] - 1] + " " + p[0];
+  }
+
+  function money(value, currency) {
+    var amount = value >= 0.1 || value === 0 ? value.toFixed(2) : sig(value, 4);
+    return CURRENCY[currency] ? CURRENCY[currency] + amount : amount + " " + currency;
+  }
+
+  function priceText(m) {
+    if (m.pricing) {
+      return [m.pricing.input_per_mtok, m.pricing.output_per_mtok].map(function (v) {
+        return v === null ? "—" : money(v, m.pricing.currency);
+      }).join(" / ");
+    }
+    return "pricing" in m && m.open_weights ? "Free (open weights)" : "—";
+  }
+
+  function unitSuffix(unit) {
+    if (!unit) return "";
+    return unit === "%" || unit.charAt(0) === "/" ? unit : "\u00a0" + unit;
+  }
+
+  function scoreText(s, benchmark) {
+    return (s.approx ? "~" : "") + number(s.value) + unitSuffix(benchmark.unit) + (s.estimated ? " est." : "");
+  }
+
+  /* --- Small DOM helpers ------------------------------------------------------------- */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "className") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  /* Only http(s), mailto and site paths become links, as in the generator. */
+  function safeHref(url) {
+    if (/^(https?:|mailto:)/i.test(url)) return url;
+    if (url.charAt(0) === "/" && url.charAt(1) !== "/") return base + url.slice(1);
+    return null;
+  }
+
+  function modelHref(slug) { return base + "models/" + encodeURIComponent(slug) + "/"; }
+
+  /* --- The URL ------------------------------------------------------------------------- */
+
+  function readUrl() {
+    var value = new URLSearchParams(location.search).get("models") || "";
+    var seen = {};
+    return value.split(",").filter(function (slug) {
+      var ok = slug && bySlug[slug] && !seen[slug];
+      seen[slug] = true;
+      return ok;
+    });
+  }
+
+  function writeUrl() {
+    var query = new URLSearchParams(location.search);
+    if (chosen.length) query.set("models", chosen.join(",")); else query.delete("models");
+    var text = query.toString().replace(/%2C/g, ",");
+    history.replaceState(history.state, "", location.pathname + (text ? "?" + text : "") + location.hash);
+  }
+
+  /* --- The list of models to tick ------------------------------------------------------ */
+
+  function showList() {
+    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var matches = [], total = 0;
+    directory.models.forEach(function (m) {
+      var text = (m.name + " " + m.developer).toLowerCase();
+      for (var i = 0; i < words.length; i++) if (text.indexOf(words[i]) < 0) return;
+      total++;
+      if (matches.length < SHOWN) matches.push(m);
+    });
+    /* Ticked models stay in view, first, so they can be unticked from here. */
+    var shown = chosen.map(function (slug) { return bySlug[slug]; }).concat(matches.filter(function (m) {
+      return chosen.indexOf(m.slug) < 0;
+    }));
+    list.textContent = "";
+    shown.forEach(function (m) {
+      var id = "pick-" + m.slug;
+      var box = el("input", { type: "checkbox", id: id, value: m.slug });
+      box.checked = chosen.indexOf(m.slug) >= 0;
+      list.appendChild(el("li", {}, [box, el("label", { "for": id }, [m.name, " ", el("small", { text: m.developer })])]));
+    });
+    more.textContent = total > matches.length
+      ? "Showing " + matches.length + " of " + total.toLocaleString("en") + " matching models; type to narrow the list."
+      : total === 0 ? "No model matches “" + search.value + "”." : "";
+  }
+
+  list.addEventListener("change", function (event) {
+    var slug = event.target.value;
+    if (event.target.checked) { if (chosen.indexOf(slug) < 0) chosen.push(slug); }
+    else chosen = chosen.filter(function (s) { return s !== slug; });
+    writeUrl();
+    showTable();
+  });
+  search.addEventListener("input", showList);
+
+  /* --- The side-by-side table ------------------------------------------------------------ */
+
+  function load(slug) {
+    if (records[slug]) return Promise.resolve(records[slug]);
+    return fetch(api + "models/" + encodeURIComponent(slug) + ".json").then(function (response) {
+      if (!response.ok) throw new Error(slug);
+      return response.json();
+    }).then(function (data) {
+      records[slug] = data.model;
+      return data.model;
+    });
+  }
+
+  function showTable() {
+    var wanted = chosen.slice();
+    status.textContent = wanted.length ? "Loading…" : "";
+    Promise.all(wanted.map(load)).then(function (models) {
+      if (wanted.join(",") !== chosen.join(",")) return;  /* the choice changed meanwhile */
+      output.textContent = "";
+      if (models.length === 0) {
+        status.textContent = "Tick two or more models to compare them.";
+        return;
+      }
+      status.textContent = models.length === 1 ? "1 model selected; tick another to compare."
+        : models.length + " models side by side.";
+      output.appendChild(buildTable(models));
+    }, function (error) {
+      status.textContent = "Could not load the data of " + error.message + ".";
+    });
+  }
+
+  function specRows(models) {
+    return [
+      ["Developer", function (m) { return m.developer; }],
+      ["Released", function (m) { return longDate(m.release_date); }],
+      ["Parameters", function (m) {
+        if (!m.parameters) return missing("Not published");
+        var text = humanCount(m.parameters.total);
+        return m.parameters.active ? text + " (" + humanCount(m.parameters.active) + " active)" : text;
+      }],
+      ["Context", function (m) { return m.context_window ? tokens(m.context_window) : missing("Not published"); },
+        function (m) { return m.context_window || null; }],
+      ["Price (in / out per 1M tokens)", priceText],
+      ["License", function (m) {
+        if (!m.license) return missing("Not published");
+        var title = m.license.name || m.license.spdx;
+        var href = m.license.url || (m.license.spdx ? "https://spdx.org/licenses/" + m.license.spdx + ".html" : null);
+        return href && safeHref(href) ? el("a", { href: safeHref(href), rel: "noopener", text: title }) : title;
+      }],
+      ["Open weights", function (m) { return m.open_weights === true ? "Yes" : m.open_weights === false ? "No" : "—"; }]
+    ].map(function (row) {
+      /* A row with a third function has a best value (the longest context), as curated tables do. */
+      var values = row[2] ? models.map(row[2]) : [];
+      var present = values.filter(function (v) { return v !== null; });
+      var best = present.length > 1 ? Math.max.apply(null, present) : null;
+      return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(models.map(function (m, i) {
+        var cell = el("td", {}, [row[1](m)]);
+        if (best !== null && values[i] === best) appendBestMark(cell);
+        return cell;
+      })));
+    });
+  }
+
+  function settingsOf(scores) {
+    var seen = [];
+    var unstated = false;
+    scores.forEach(function (s) {
+      if (s && !s.setting) unstated = true;
+      else if (s && seen.indexOf(s.setting) < 0) seen.push(s.setting);
+    });
+    if (unstated) seen.push("not stated");
+    return seen.length > 1 ? seen : null;
+  }
+
+  /* A missing figure, as templates/partials/macros.html `missing` shows it. */
+  function missing(reason) {
+    return el("span", { className: "missing", title: reason }, ["—", el("span", { className: "visually-hidden", text: " (" + reason.toLowerCase() + ")" })]);
+  }
+
+  function appendBestMark(cell) {
+    cell.className += " best";
+    cell.appendChild(document.createTextNode(" "));
+    cell.appendChild(el("span", { className: "best-mark", title: "Best in this row" }, ["★", el("span", { className: "visually-hidden", text: " best" })]));
+  }
+
+  function scoreCell(s, benchmark, best, mixed) {
+    if (!s) return el("td", { className: "num" }, [missing("No published result")]);
+    var text = scoreText(s, benchmark);
+    var href = s.source && safeHref(s.source.url);
+    var value = href
+      ? el("a", { className: "score", href: href, rel: "noopener", title: "Source: " + (s.source.title || s.source.url), text: text })
+      : el("span", { className: "score", text: text });
+    var cell = el("td", { className: "num" }, [value]);
+    if (s.self_reported) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark", text: "self-reported" })]));
+    if (best) appendBestMark(cell);
+    if (mixed) cell.appendChild(el("small", { className: "setting", text: s.setting || "setting not stated" }));
+    return cell;
+  }
+
+  function benchmarkRows(models, notes) {
+    var rows = [];
+    Object.keys(directory.benchmarks).forEach(function (id) {
+      var benchmark = directory.benchmarks[id];
+      var scores = models.map(function (m) { return m.benchmarks[id] || null; });
+      var values = scores.filter(Boolean).map(function (s) { return s.value; });
+      if (!values.length) return;
+      var best = values.length > 1 ? (benchmark.higher_is_better ? Math.max : Math.min).apply(null, values) : null;
+      var mixed = settingsOf(scores);
+      var head = el("th", { scope: "row" }, [el("a", { href: base + "benchmarks/" + encodeURIComponent(id) + "/", text: benchmark.name })]);
+      if (mixed) {
+        var number = notes.length + 1;
+        notes.push(el("li", { id: "pick-note-" + number, value: String(number) },
+          ["†" + number + " " + benchmark.name + ": figures measured under different settings (" + mixed.join("; ") + "); compare with care."]));
+        head.appendChild(el("sup", { className: "note-mark" }, [el("a", { href: "#pick-note-" + number, text: "†" + number },
+          [el("span", { className: "visually-hidden", text: " (mixed settings, see note " + number + ")" })])]));
+      }
+      rows.push(el("tr", {}, [head].concat(scores.map(function (s) {
+        return scoreCell(s, benchmark, s !== null && s.value === best, mixed);
+      }))));
+    });
+    return rows;
+  }
+
+  function buildTable(models) {
+    var notes = [];
+    var header = el("tr", {}, [el("th", { scope: "col" }, [el("span", { className: "visually-hidden", text: "Property" })])].concat(models.map(function (m) {
+      var remove = el("button", { type: "button", className: "remove-col", "aria-label": "Remove " + m.name, text: "×" });
+      remove.addEventListener("click", function () {
+        chosen = chosen.filter(function (s) { return s !== m.slug; });
+        writeUrl();
+        showList();
+        showTable();
+      });
+      return el("th", { scope: "col" }, [el("a", { href: modelHref(m.slug), text: m.name }), " ", remove]);
+    })));
+    var specs = specRows(models);
+    var scores = benchmarkRows(models, notes);
+    var body = [el("tbody", {}, specs)];
+    if (scores.length) {
+      body.push(el("tbody", {}, [el("tr", { className: "group" }, [el("th", { scope: "rowgroup", colspan: String(models.length + 1), text: "Benchmarks" })])].concat(scores)));
+    }
+    var table = el("table", { className: "comparison side-by-side" }, [
+      el("caption", {}, [models.length + " models side by side. ", el("span", { className: "best-key", text: "Best value per benchmark is marked ★." }), " Each score links to its source."]),
+      el("thead", {}, [header])
+    ].concat(body));
+    var wrap = el("div", {}, [el("div", { className: "table-scroll" }, [table])]);
+    if (notes.length) wrap.appendChild(el("ol", { className: "notes" }, notes));
+    wrap.appendChild(el("p", { className: "legend" }, [
+      el("span", { className: "legend-item" }, [el("b", { text: "~" }), " approximate"]),
+      el("span", { className: "legend-item" }, [el("b", { text: "est." }), " estimate"]),
+      el("span", { className: "legend-item" }, [el("span", { className: "mark", text: "self-reported" }), " the developer's own claim"]),
+      el("span", { className: "legend-item" }, [el("b", { text: "—" }), " not published"])
+    ]));
+    return wrap;
+  }
+
+  /* --- Start ----------------------------------------------------------------------------------- */
+
+  fetch(api + "index.json").then(function (response) {
+    if (!response.ok) throw new Error("index");
+    return response.json();
+  }).then(function (data) {
+    directory = data;
+    data.models.forEach(function (m) { bySlug[m.slug] = m; });
+    chosen = readUrl();
+    writeUrl();
+    root.hidden = false;
+    showList();
+    showTable();
+  }, function () {
+    root.hidden = false;
+    root.textContent = "";
+    root.appendChild(el("p", { text: "The model list could not be loaded; the curated comparisons below still work." }));
+  });
+})();

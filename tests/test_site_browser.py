@@ -1,0 +1,282 @@
+"""The published site in a real browser: Debian's Chromium through Playwright.
+
+Sorting, filtering, search and the compare picker work and survive a reload through
+the URL; every kind of page passes axe-core (WCAG 2 A/AA and best practices) in the
+light and the dark theme, throws no console error and fits a 320 px screen; a site
+published under a base path works, scripts' fetches included.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
+from conftest import FIXTURE_SITE, run_cli
+
+# Every kind of page, with the state its script can be in.
+PAGE_KINDS = [
+    "", "?q=alpha&b=medqa,latency&sort=-b.medqa", "models/alpha-4b/", "models/alpha-4b-chat/", "models/old-1b/",
+    "compare/", "compare/?models=alpha-4b,alpha-4b-chat,beta-7b", "compare/small-models/", "benchmarks/",
+    "benchmarks/medqa/", "developers/", "developers/acme-labs/", "domains/medical/", "modalities/image/",
+    "about/", "404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def base_path_url(tmp_path_factory):
+    out = tmp_path_factory.mktemp("base-browser") / "out"
+    result = run_cli("build", FIXTURE_SITE, "--out", out, "--base-url", "https://example.org/catalog/")
+    assert result.returncode == 0, result.output
+    with serve(out, "/catalog/") as url:
+        yield url
+
+
+def settle(page) -> None:
+    """Wait until the page's script has shown what it shows."""
+    if page.locator("#filters").count():
+        expect(page.locator("#catalog-count")).to_be_visible()
+    if page.locator("#picker").count() and "models=" in page.url:
+        expect(page.locator("#picker-table table")).to_be_visible()
+    elif page.locator("#picker").count():
+        expect(page.locator("#picker-list li").first).to_be_visible()
+
+
+def names(page) -> list[str]:
+    return page.locator("#catalog tbody th a").all_text_contents()
+
+
+def expect_query(page, expected: str) -> None:
+    """Wait until the address holds exactly this query (the script writes it once typing pauses)."""
+    expect(page).to_have_url(re.compile(r"^[^?]*" + (re.escape("?" + expected) if expected else "") + "$"))
+
+
+# --- The catalog listing ---------------------------------------------------------------
+
+
+def test_search_and_filters_narrow_the_listing_and_live_in_the_url(page, site_url):
+    errors = watch_console(page)
+    page.goto(site_url)
+    expect(page.locator("#filters")).to_be_visible()
+    assert names(page) == ["Alpha 4B Chat", "Alpha 4B", "Beta 7B"]
+    expect(page.locator("#catalog-count")).to_have_text("All 3 models.")
+
+    page.fill("#f-q", "alpha")
+    expect(page.locator("#catalog tbody tr")).to_have_count(2)
+    expect_query(page, "q=alpha")
+    page.fill("#f-q", "4b chat")
+    expect(page.locator("#catalog tbody tr")).to_have_count(1)
+    page.fill("#f-q", "")
+
+    checks = [("#f-dev", "beta-org", ["Beta 7B"]), ("#f-domain", "medical", ["Alpha 4B"]),
+              ("#f-mod", "image", ["Alpha 4B"])]
+    for selector, value, expected in checks:
+        page.select_option(selector, value)
+        expect(page.locator("#catalog tbody th a")).to_have_text(expected)
+        page.select_option(selector, "")
+    page.check("#f-open")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B"])
+    page.uncheck("#f-open")
+    page.select_option("#f-min", "3")
+    page.select_option("#f-max", "8")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B", "Beta 7B"])
+    expect_query(page, "min=3&max=8")
+    page.fill("#f-q", "zzz")
+    expect(page.locator("#catalog-count")).to_have_text("No model matches these filters (of 3).")
+
+    page.fill("#f-q", "beta")
+    expect_query(page, "q=beta&min=3&max=8")
+    page.reload()
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Beta 7B"])
+    assert page.input_value("#f-q") == "beta"
+    assert (page.input_value("#f-min"), page.input_value("#f-max")) == ("3", "8")
+    page.click("#filters button[type=reset]")
+    expect(page.locator("#catalog tbody tr")).to_have_count(3)
+    expect_query(page, "")
+    assert errors == []
+
+
+def test_sorting_and_benchmark_columns_survive_a_reload(page, site_url):
+    errors = watch_console(page)
+    page.goto(site_url)
+    rows = page.locator("#catalog tbody th a")
+    params = page.locator("#catalog th[data-sort=params]")
+    params.get_by_role("button").click()
+    expect(params).to_have_attribute("aria-sort", "descending")
+    expect(rows).to_have_text(["Alpha 4B Chat", "Beta 7B", "Alpha 4B"])
+    params.get_by_role("button").click()
+    expect(params).to_have_attribute("aria-sort", "ascending")
+    expect(rows).to_have_text(["Alpha 4B", "Beta 7B", "Alpha 4B Chat"])
+    page.locator("#catalog th[data-sort=price] button").click()
+    # Free open weights first, then by input price; a model without a price comes last either way.
+    expect(rows).to_have_text(["Alpha 4B", "Alpha 4B Chat", "Beta 7B"])
+
+    page.select_option("#f-add", "medqa")
+    header = page.locator("#catalog th[data-bench=medqa]")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(rows).to_have_text(["Alpha 4B Chat", "Alpha 4B", "Beta 7B"])
+    cells = page.locator("#catalog tbody td:nth-child(6)")
+    expect(cells).to_have_text(["~70%setting not stated", "64.4%5-shot", "45% est.setting not stated"])
+    expect(header.locator(".note-mark a")).to_have_attribute("href", "#note-b-medqa")
+    expect(page.locator("#note-b-medqa")).to_contain_text("different settings (5-shot; not stated)")
+    expect(cells.first.locator("a")).to_have_attribute("href", "/models/alpha-4b-chat/#score-medqa")
+
+    page.select_option("#f-add", "latency")  # lower is better: fastest first
+    expect(page.locator("#catalog th[data-bench=latency]")).to_have_attribute("aria-sort", "ascending")
+    expect(rows).to_have_text(["Alpha 4B Chat", "Alpha 4B", "Beta 7B"])
+    expect_query(page, "b=medqa,latency&sort=b.latency")
+
+    page.reload()
+    expect(page.locator("#catalog th[data-bench]")).to_have_count(2)
+    expect(page.locator("#catalog th[data-bench=latency]")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("#catalog tbody tr").first.locator("td")).to_have_count(6)
+    page.get_by_role("button", name="Remove the MedQA column").click()
+    expect(page.locator("#catalog th[data-bench]")).to_have_count(1)
+    expect_query(page, "b=latency&sort=b.latency")
+    expect(page.locator("#note-b-medqa")).to_have_count(0)
+    assert errors == []
+
+
+def test_a_shared_link_opens_the_same_view(page, site_url):
+    page.goto(site_url + "?dev=acme-labs&sort=name&b=arena&unknown=1&mod=nonsense")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B", "Alpha 4B Chat"])
+    assert page.input_value("#f-dev") == "acme-labs"
+    assert page.input_value("#f-mod") == ""  # a stale value is dropped, not matched against nothing
+    expect(page.locator("#catalog tbody td:nth-child(6)")).to_have_text(["—", "1200\u00a0Elo self-reported"])
+
+
+def test_taxonomy_listings_sort_too(page, site_url):
+    page.goto(site_url + "developers/acme-labs/?sort=-params")
+    expect(page.locator("#catalog th[data-sort=params]")).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B Chat", "Alpha 4B"])
+    page.locator("#catalog th[data-sort=name] button").click()
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Alpha 4B", "Alpha 4B Chat"])
+    expect_query(page, "sort=name")
+
+
+def test_without_javascript_every_model_shows_and_no_dead_control(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url)
+    expect(page.locator("#catalog tbody tr")).to_have_count(3)
+    expect(page.locator("#filters")).to_be_hidden()
+    expect(page.locator("#retired tbody tr")).to_have_count(1)
+    page.goto(site_url + "compare/")
+    expect(page.locator("#picker")).to_be_hidden()
+    expect(page.locator(".card-list a")).to_have_text(["Small models"])
+    context.close()
+
+
+# --- The compare picker ----------------------------------------------------------------
+
+
+def test_compare_picker_shows_any_models_side_by_side_and_keeps_them_in_the_url(page, site_url):
+    errors = watch_console(page)
+    page.goto(site_url + "compare/")
+    expect(page.locator("#picker")).to_be_visible()
+    page.check("#pick-alpha-4b")
+    expect(page.locator("#picker-status")).to_have_text("1 model selected; tick another to compare.")
+    page.fill("#picker-q", "beta 7")
+    expect(page.locator("#picker-list label")).to_have_count(2)  # the ticked model stays in view
+    page.check("#pick-beta-7b")
+    expect(page.locator("#picker-table thead th a")).to_have_text(["Alpha 4B", "Beta 7B"])
+    expect_query(page, "models=alpha-4b,beta-7b")
+
+    page.reload()
+    expect(page.locator("#picker-table thead th a")).to_have_text(["Alpha 4B", "Beta 7B"])
+    expect(page.locator("#pick-alpha-4b")).to_be_checked()
+    page.get_by_role("button", name="Remove Alpha 4B").click()
+    expect(page.locator("#picker-table thead th a")).to_have_text(["Beta 7B"])
+    expect(page.locator("#pick-alpha-4b")).not_to_be_checked()
+    expect_query(page, "models=beta-7b")
+    assert errors == []
+
+
+def test_picked_comparison_reads_as_the_curated_one(page, site_url):
+    """The script formats figures as the generator does: the same models give the same cells."""
+    page.goto(site_url + "compare/small-models/")
+    curated = {}
+    for row in page.locator("table.comparison tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        curated[row.locator("th").inner_text()] = {"MedQA": cells[0], "Parameters": cells[3], "Context": cells[4],
+                                                   "Price (in / out per 1M tokens)": cells[5]}
+    page.goto(site_url + "compare/?models=alpha-4b,alpha-4b-chat,beta-7b")
+    expect(page.locator("#picker-table table")).to_be_visible()
+    models = page.locator("#picker-table thead th a").all_inner_texts()
+    picked = {name: {} for name in models}
+    for row in page.locator("#picker-table tbody tr:not(.group)").all():
+        label = row.locator("th").evaluate("th => th.firstChild.textContent")
+        for name, text in zip(models, row.locator("td").all_inner_texts()):
+            picked[name][label] = text
+    for name, cells in curated.items():
+        for label, text in cells.items():
+            assert picked[name][label] == text, (name, label)
+    expect(page.locator("#picker-table .notes")).to_contain_text("MedQA: figures measured under different settings")
+
+
+# --- Every page: accessibility, console, small screens, print ------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_kind_passes_axe_with_no_console_error(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    errors = watch_console(page)
+    found = {}
+    for url in PAGE_KINDS:
+        page.goto(site_url + url)
+        settle(page)
+        if violations := axe_violations(page):
+            found[url] = violations
+    context.close()
+    assert not found, "\n".join(f"/{url}: {line}" for url, lines in found.items() for line in lines)
+    # The 404 page is fetched on purpose; everything else must load cleanly.
+    assert [e for e in errors if "404.html" not in e] == []
+
+
+def test_every_page_kind_fits_a_320_pixel_screen(browser, site_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    too_wide = {}
+    for url in PAGE_KINDS:
+        page.goto(site_url + url)
+        settle(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    context.close()
+    assert too_wide == {}
+
+
+def test_model_page_prints_without_navigation(page, site_url):
+    page.goto(site_url + "models/alpha-4b/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header nav")).to_be_hidden()
+    expect(page.locator(".model-meta .button").first).to_be_hidden()
+    expect(page.locator("table.benchmarks")).to_be_visible()
+
+
+# --- Under a base path ----------------------------------------------------------------------
+
+
+def test_site_under_a_base_path_works_scripts_included(page, base_path_url):
+    errors = watch_console(page)
+    page.goto(base_path_url + "?q=beta")
+    expect(page.locator("#catalog tbody th a")).to_have_text(["Beta 7B"])
+    page.locator("#catalog tbody th a").click()
+    expect(page).to_have_url(base_path_url + "models/beta-7b/")
+    page.get_by_role("link", name="Compare with other models").click()
+    expect(page.locator("#pick-beta-7b")).to_be_checked()
+    page.check("#pick-alpha-4b")
+    expect(page.locator("#picker-table thead th a")).to_have_text(["Beta 7B", "Alpha 4B"])
+    page.locator("#picker-table thead th a").first.click()
+    expect(page).to_have_url(base_path_url + "models/beta-7b/")
+    assert errors == []

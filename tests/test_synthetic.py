@@ -1,0 +1,173 @@
+"""The site checks, once, on a 1,000-model synthetic catalog (bench/make_catalog.py).
+
+The same checks as on the fixture site, at a size where listings, leaderboards and
+the compare picker meet real volume: every link resolves, the exports match the
+content, the feed and sitemap parse, every kind of page passes axe-core with no
+console error, and the listing filters, sorts and pages through its rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
+from conftest import ROOT, run_cli
+from linkcheck import broken_links
+
+MODELS = 1000
+BASE_URL = "https://models.example.org/"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """Return (content folder, built site) for the synthetic catalog."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    site, out = folder / "site", folder / "out"
+    subprocess.run([sys.executable, str(ROOT / "bench/make_catalog.py"), str(MODELS), str(site)], check=True)
+    result = run_cli("build", site, "--out", out)
+    assert result.returncode == 0, result.output
+    return site, out
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(synthetic):
+    with serve(synthetic[1]) as url:
+        yield url
+
+
+def test_synthetic_site_links_resolve(synthetic):
+    assert broken_links(synthetic[1], BASE_URL) == []
+
+
+def test_synthetic_exports_match_the_content(synthetic):
+    site, out = synthetic
+    entries = {p.stem: yaml.load(p.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+               for p in (site / "content/models").glob("*.yaml")}
+    assert len(entries) == MODELS
+    data = json.loads((out / "api/models.json").read_text())
+    records = {m["slug"]: m for m in data["models"]}
+    assert set(records) == set(entries)
+    for slug, entry in entries.items():
+        record = records[slug]
+        assert (record["name"], record["developer"]) == (entry["name"], entry["developer"])
+        assert {b: s["value"] for b, s in record["benchmarks"].items()} == {
+            b: float(s["value"]) for b, s in entry.get("benchmarks", {}).items()}
+        assert record["benchmarks"].keys() == entry.get("benchmarks", {}).keys()
+        for benchmark_id, score in entry.get("benchmarks", {}).items():
+            assert record["benchmarks"][benchmark_id]["self_reported"] == score.get("self_reported", False)
+            assert record["benchmarks"][benchmark_id]["setting"] == score.get("setting")
+    rows = list(csv.DictReader(io.StringIO((out / "api/models.csv").read_text())))
+    assert [r["slug"] for r in rows] == [m["slug"] for m in data["models"]]
+    for row in rows:
+        for benchmark_id, score in records[row["slug"]]["benchmarks"].items():
+            assert float(row[benchmark_id]) == score["value"]
+            assert ("self_reported" in row[f"{benchmark_id}_marks"]) == score["self_reported"]
+    index = json.loads((out / "api/index.json").read_text())
+    assert [m["slug"] for m in index["models"]] == [m["slug"] for m in data["models"]]
+
+
+def test_synthetic_feed_and_sitemap_are_well_formed(synthetic):
+    out = synthetic[1]
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 50
+    sitemap = ET.parse(out / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(set(locs)) == len(list(out.rglob("index.html")))
+
+
+def test_synthetic_listing_filters_sorts_and_pages_in_the_browser(page, synthetic, synthetic_url):
+    out = synthetic[1]
+    listed = BeautifulSoup((out / "index.html").read_text(), "html.parser").select("#catalog tbody tr")
+    gemma = [tr for tr in listed if "gemma" in tr.th.get_text().lower()]
+    errors = watch_console(page)
+    page.goto(synthetic_url)
+    rows = page.locator("#catalog tbody tr")
+    expect(page.locator("#catalog-count")).to_have_text(f"All {len(listed):,} models; showing the first 100.")
+    expect(rows).to_have_count(100)
+    page.get_by_role("button", name="Show 100 more").click()
+    expect(rows).to_have_count(200)
+    expect(page.locator("#catalog tbody tr:nth-child(101) th a")).to_be_focused()
+
+    page.fill("#f-q", "gemma")
+    expect(page.locator("#catalog-count")).to_contain_text(f"{len(gemma):,} of {len(listed):,} models match")
+    shown = page.locator("#catalog tbody th").all_inner_texts()
+    assert shown and len(shown) == min(100, len(gemma))
+    assert all("gemma" in text.lower() for text in shown)
+
+    page.fill("#f-q", "")
+    page.select_option("#f-dev", "google")
+    page.select_option("#f-add", "mmlu")
+    expect(page.locator("#catalog th[data-bench=mmlu]")).to_have_attribute("aria-sort", "descending")
+    values = [float(v.split("%")[0].lstrip("~")) for v in page.locator("#catalog tbody td:nth-child(6)").all_inner_texts()
+              if v != "—"]
+    assert values and values == sorted(values, reverse=True)
+    expect(page).to_have_url(re.compile(r"\?dev=google&b=mmlu&sort=-b\.mmlu$"))
+    page.reload()
+    expect(page.locator("#catalog th[data-bench=mmlu]")).to_have_attribute("aria-sort", "descending")
+    assert page.input_value("#f-dev") == "google"
+    assert errors == []
+
+
+def test_synthetic_listing_without_javascript_shows_every_model(browser, synthetic_url, synthetic):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(synthetic_url)
+    total = json.loads((synthetic[1] / "api/index.json").read_text())["models"]
+    listed = sum(m["status"] == "active" for m in total)
+    expect(page.locator("#catalog tbody tr")).to_have_count(listed)
+    assert page.locator("#catalog tbody tr").last.is_visible()
+    context.close()
+
+
+def test_synthetic_compare_picker_finds_and_compares_models(page, synthetic, synthetic_url):
+    models = json.loads((synthetic[1] / "api/index.json").read_text())["models"]
+    first, second = models[0], models[500]
+    errors = watch_console(page)
+    page.goto(synthetic_url + "compare/")
+    expect(page.locator("#picker-more")).to_contain_text(f"of {len(models):,} matching models")
+    for model in (first, second):
+        page.fill("#picker-q", model["name"])
+        page.check(f"#pick-{model['slug']}")
+    expect(page.locator("#picker-table thead th a")).to_have_text([first["name"], second["name"]])
+    page.reload()
+    expect(page.locator("#picker-table thead th a")).to_have_text([first["name"], second["name"]])
+    assert errors == []
+
+
+def test_synthetic_page_kinds_pass_axe_with_no_console_error(browser, synthetic, synthetic_url):
+    out = synthetic[1]
+    models = json.loads((out / "api/index.json").read_text())["models"]
+    deprecated = next(m["slug"] for m in models if m["status"] == "deprecated")
+    comparison = sorted(p.name for p in (out / "compare").iterdir() if p.is_dir())[0]
+    kinds = ["", "?dev=google&b=mmlu,latency&sort=-b.mmlu", f"models/{models[0]['slug']}/", f"models/{deprecated}/",
+             "compare/", f"compare/?models={models[0]['slug']},{models[1]['slug']},{models[2]['slug']}",
+             f"compare/{comparison}/", "benchmarks/", "benchmarks/mmlu/", "developers/", "developers/google/",
+             "domains/medical/", "modalities/image/", "404.html"]
+    # Every kind in the light theme; the dark theme's colours are the fixture suite's, so here it
+    # covers the pages that grow with the catalog, to keep this test near a minute.
+    found = {}
+    for scheme, urls in (("light", kinds), ("dark", kinds[1:3] + ["benchmarks/mmlu/"])):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        errors = watch_console(page)
+        for url in urls:
+            page.goto(synthetic_url + url)
+            if "models=" in url:
+                expect(page.locator("#picker-table table")).to_be_visible()
+            if violations := axe_violations(page):
+                found[f"{scheme} /{url}"] = violations
+        context.close()
+        assert [e for e in errors if "404.html" not in e] == []
+    assert not found, "\n".join(f"{url}: {line}" for url, lines in found.items() for line in lines)

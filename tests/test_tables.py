@@ -1,0 +1,56 @@
+"""Tables built from entries: mixed-setting notes, price keys, listing keys."""
+
+import pytest
+
+from generator.schema import Model, Score
+from generator.tables import NOT_STATED, listing, price_key, price_text, settings_note
+
+
+def score(**fields) -> Score:
+    return Score(value=50, **fields)
+
+
+@pytest.mark.parametrize("settings, expected", [
+    (["5-shot", "5-shot"], None),
+    ([None, None], None),
+    (["5-shot"], None),
+    (["5-shot", "0-shot"], ("5-shot", "0-shot")),
+    ([None, "5-shot", "0-shot", "5-shot"], ("5-shot", "0-shot", NOT_STATED)),
+])
+def test_settings_note_appears_only_when_settings_differ(settings, expected):
+    note = settings_note([score(setting=s) for s in settings] + [None])
+    assert (note.settings if note else None) == expected
+
+
+def test_settings_note_text_names_the_settings():
+    note = settings_note([score(setting="5-shot"), score()])
+    assert note.text == "measured under different settings (5-shot; not stated); compare with care"
+
+
+def model(**fields) -> Model:
+    return Model.model_validate({"name": "M", "summary": "s", "developer": "D", "release_date": "2025-01", **fields})
+
+
+@pytest.mark.parametrize("fields, text, key", [
+    ({"pricing": {"input_per_mtok": 0.5, "output_per_mtok": 1.5}}, "$0.50 / $1.50", 0.5),
+    ({"pricing": {"output_per_mtok": 2}}, "— / $2.00", 2),
+    ({"pricing": None, "open_weights": True}, "Free (open weights)", 0.0),
+    ({"pricing": None, "open_weights": False}, "—", None),
+    ({"open_weights": True}, "—", None),
+])
+def test_price_text_and_sort_key_follow_the_seed_rule(fields, text, key):
+    entry = model(**fields)
+    assert (price_text(entry), price_key(entry)) == (text, key)
+
+
+def test_listing_encodes_scores_compactly_with_flags_and_setting_numbers():
+    entry = model(slug="m", developer="Mistral AI", domains=["Code", "code"], parameters="46.7B",
+                  benchmarks={"a": {"value": 64.4, "approx": True, "self_reported": True, "setting": "5-shot"},
+                              "b": 1200, "c": {"value": 1.5, "estimated": True}, "d": {"value": 3, "setting": "0-shot"},
+                              "e": {"value": 2, "setting": "5-shot"}})
+    result = listing([entry])
+    row = result.rows[0]
+    assert result.settings == ("5-shot", "0-shot")
+    assert row.scores == "a:64.4:as:0 b:1200 c:1.5:e d:3::1 e:2::0"
+    assert (row.developer, row.domains, row.params_key, row.context_key, row.price_key) == (
+        "mistral-ai", "code", "4.67e+10", "", "")
