@@ -137,14 +137,18 @@ class Outcome:
 class DevServer:
     """The running preview of one site: its watcher, its builds, and what it serves."""
 
-    def __init__(self, settings: Settings, url: str, build_site: Builder = build, poll_seconds: float = POLL_SECONDS):
+    def __init__(self, settings: Settings, url: str, build_site: Builder = build,
+                 poll_seconds: float = POLL_SECONDS, quiet_seconds: float = QUIET_SECONDS):
         self.settings = replace(settings, site_dir=settings.site_dir.resolve())
         self.url = url
-        self.reload_script = f'<script src="/livereload.js?port={urlsplit(url).port}"></script>'.encode()
+        self.port = urlsplit(url).port
+        self.builds = 0
+        """Finished builds: a page knows the number it was served at, to catch a reload it missed."""
         self.failure_page: bytes | None = None
         """Shown instead of every HTML page while the last build failed."""
         self._build_site = build_site
         self._poll_seconds = poll_seconds
+        self._quiet_seconds = quiet_seconds
         self._browsers: set[_ReloadSocket] = set()
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="modelcat-build")
         self._last_report = ""
@@ -170,6 +174,7 @@ class DevServer:
         http = HTTPServer(web.Application([
             (r"/livereload", _ReloadSocket, {"browsers": self._browsers}),
             (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/livereload/builds", _BuildsHandler, {"server": self}),
             (r"/.*", _SiteHandler, {"server": self}),
         ], log_function=_log_request))
         http.add_sockets(sockets)
@@ -192,6 +197,18 @@ class DevServer:
         """Ask a running server to stop; safe from any thread."""
         self._loop.call_soon_threadsafe(self._stopping.set)
 
+    def reload_script(self) -> bytes:
+        """Return the script that keeps a page live: livereload.js, plus a check on connecting.
+
+        A build that finishes after a page was served but before its WebSocket
+        connects sends its reload to nobody; so on connecting, a page served at an
+        older build reloads itself.
+        """
+        return (f'<script src="/livereload.js?port={self.port}" async></script>'
+                '<script>document.addEventListener("LiveReloadConnect", () => fetch("/livereload/builds")'
+                f'.then(r => r.text()).then(n => {{ if (n !== "{self.builds}") location.reload(); }}));</script>'
+                ).encode()
+
     async def wait_for_site(self) -> None:
         """Return when no build is running, so a request never sees a half-swapped site."""
         while not self._idle.is_set():
@@ -201,7 +218,7 @@ class DevServer:
         await self._rebuild(frozenset())
         if open_browser and not await self._loop.run_in_executor(None, webbrowser.open, self.url):
             _say(f"Could not open a web browser; visit {self.url}")
-        burst = Debouncer(QUIET_SECONDS, LONGEST_BURST_SECONDS)
+        burst = Debouncer(self._quiet_seconds, LONGEST_BURST_SECONDS)
         while True:
             started = self._loop.time()
             changed = await self._loop.run_in_executor(self._worker, self._scan)
@@ -210,7 +227,7 @@ class DevServer:
             if burst.due(now):
                 await self._rebuild(burst.take())
             # In a burst, look again as soon as it could be over; else poll as often as the site's size allows.
-            pause = QUIET_SECONDS if burst.pending else max(self._poll_seconds, (now - started) / SCAN_SHARE)
+            pause = self._quiet_seconds if burst.pending else max(self._poll_seconds, (now - started) / SCAN_SHARE)
             await asyncio.sleep(pause)
 
     def _scan(self) -> set[str]:
@@ -230,6 +247,7 @@ class DevServer:
         try:
             outcome = await self._loop.run_in_executor(self._worker, self._build_once)
             self.failure_page = None if outcome.ok else failure_page(outcome)
+            self.builds += 1
         finally:
             self._idle.set()
         self._report(changes, outcome)
@@ -471,11 +489,24 @@ class _SiteHandler(web.RequestHandler):
         else:  # no site yet: the first build failed
             kind, body = "text/html; charset=utf-8", b"<!doctype html><title>Not found</title><h1>Not found</h1>"
         if kind.startswith("text/html"):
-            body = inject_script(self.server.failure_page or body, self.server.reload_script)
+            body = inject_script(self.server.failure_page or body, self.server.reload_script())
         self.set_header("Content-Type", kind)
         self.write(body)
 
     head = get
+
+
+class _BuildsHandler(web.RequestHandler):
+    """Answer how many builds have finished, once the one in progress (if any) has."""
+
+    def initialize(self, server: DevServer) -> None:
+        self.server = server
+
+    async def get(self) -> None:
+        await self.server.wait_for_site()
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.write(str(self.server.builds))
 
 
 class _ReloadSocket(LiveReloadHandler):
