@@ -97,7 +97,7 @@ def measure(browser, site: Path, saves: int) -> tuple[list[float], list[float]]:
         page.close()
         server.terminate()
         server.wait(60)
-    builds = [float(m) for m in re.findall(r"^Built \d+ files in ([\d.]+) s after", "".join(lines), re.MULTILINE)]
+    builds = [float(m) for m in re.findall(r"^Built the site in ([\d.]+) s after", "".join(lines), re.MULTILINE)]
     return latencies, builds
 
 

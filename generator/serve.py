@@ -277,7 +277,7 @@ class DevServer:
         repeat = " with the same problems as above" if repeated else ""
         if outcome.ok:
             self._has_site = True
-            _say(f"Built {outcome.result.files_written} files in {outcome.seconds:.2f} s{because}.")
+            _say(f"Built the site in {outcome.seconds:.2f} s{because}.")
         elif self._has_site:
             _say(f"Build failed{because}{repeat}; still serving the last good site. Fix it and save.")
         else:

@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from conftest import FIXTURE_SITE, ROOT, run_cli
+from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
 from generator.build import BuildResult, Settings
 from generator.errors import Code, Problem, Severity
 from generator.serve import (
@@ -212,7 +212,7 @@ class FakeBuild:
             self.building_slowly.set()
             self.release.wait(30)
         page.write_text(f"<!doctype html><html><head><title>t</title></head><body><h1>{text}</h1></body></html>")
-        return BuildResult([], files_written=1, published=True)
+        return BuildResult([], published=True)
 
     def wait_for_calls(self, count: int) -> None:
         with self._counted:
@@ -570,11 +570,14 @@ def test_non_loopback_host_is_warned_about(site_copy):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_cleanly(site_copy, sig):
+    before = snapshot(site_copy)
     running = ServerProcess(site_copy)
-    running.wait_for(r"Built \d+ files")
+    assert running.url.startswith("http://127.0.0.1:")  # this machine only, unless told otherwise
+    running.wait_for(r"Built the site in")
     assert running.stop(sig) == 0
     assert running.output.rstrip().endswith("Stopped.")
     assert "Traceback" not in running.output and "KeyboardInterrupt" not in running.output
+    assert snapshot(site_copy) == before  # the preview is built outside the site: no _site with local links
 
 
 def test_open_flag_opens_the_preview_in_a_browser(site_copy, tmp_path):
