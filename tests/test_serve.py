@@ -198,7 +198,8 @@ class FakeBuild:
         self.release = threading.Event()
         self._counted = threading.Condition()
 
-    def __call__(self, settings: Settings) -> BuildResult:
+    def __call__(self, settings: Settings, **options) -> BuildResult:
+        """Build as build(settings, ...) does; its other arguments (such as a cache) change nothing here."""
         with self._counted:
             self.calls += 1
             self._counted.notify_all()
