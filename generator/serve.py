@@ -393,6 +393,8 @@ def stylesheet_changes(changes: Iterable[str], static_dirs: list[Path]) -> list[
 
 
 class Found(NamedTuple):
+    """What a request path names: a file to serve, a folder's URL to redirect to, or neither (404)."""
+
     file: Path | None = None
     redirect: str | None = None
 
