@@ -292,7 +292,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     clock.lap("read")
     out = settings.output
     if plan_key == cache.manifest.plan_key and _output_intact(out, cache):
-        cache.save(bulk_changed=False)
+        cache.after_build(bulk_changed=False)
         return BuildResult(list(cache.manifest.plan_problems), skipped=len(cache.manifest.outputs),
                            timings=clock.laps, published=True)
 
@@ -305,7 +305,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     problems += catalog_problems
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):
-        cache.save(bulk_changed=True)
+        cache.after_build(bulk_changed=True)
         return BuildResult(problems, timings=clock.laps)
 
     urls = Urls(catalog.site.base_url)
@@ -365,7 +365,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     cache.manifest.plan_key = plan_key
     cache.manifest.plan_problems = problems
     clock.lap("write")
-    cache.save(bulk_changed=True)
+    cache.after_build(bulk_changed=True)
     return BuildResult(problems, rendered=len(todo), skipped=len(plans) - len(todo), written=len(written),
                        removed=len(removed), timings=clock.laps, published=True)
 

@@ -99,7 +99,10 @@ class BuildCache:
     """Output path -> what its page read from the catalog when it last rendered (see `deps`)."""
     folder: Path | None = None
     """Where the cache is saved; None keeps it in memory only."""
+    autosave: bool = True
+    """Save after each build; the dev server saves once, when it stops."""
     _bulk_loaded: bool = False
+    _bulk_dirty: bool = False
 
     @classmethod
     def open(cls, folder: Path | None) -> BuildCache:
@@ -124,13 +127,20 @@ class BuildCache:
         else:
             self.manifest.outputs = {}  # without the reads, no page can be shown to be fresh
 
-    def save(self, bulk_changed: bool) -> None:
+    def after_build(self, bulk_changed: bool) -> None:
+        """Save now, or, for the dev server, note that there is something to save when it stops."""
+        self._bulk_dirty = self._bulk_dirty or bulk_changed
+        if self.autosave:
+            self.save()
+
+    def save(self) -> None:
         """Write the cache back; the large part only when it changed."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        if bulk_changed and self._bulk_loaded:
+        if self._bulk_dirty and self._bulk_loaded:
             _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads, self.lints))
+            self._bulk_dirty = False
         _write(self.folder / "manifest.pickle", self.manifest)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import __version__, lint, schema
 from generator.build import BuildResult, Settings, build, check, normalize_base_url
 from generator.errors import Problem, UsageError, fails, sort_problems, summarize
+from generator.serve import serve
 
 OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
 
@@ -61,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     cmd.set_defaults(run=_check)
+
+    cmd = commands.add_parser("serve", parents=[site], help="preview the site, rebuilding and reloading the browser on every save")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    cmd.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    cmd.set_defaults(run=_serve)
 
     cmd = commands.add_parser("new", help="scaffold content/models/SLUG.yaml (never overwrites)")
     cmd.add_argument("slug", metavar="SLUG", help="the new model's slug: lowercase letters, digits, hyphens")
@@ -183,6 +190,11 @@ release_date: {today}
 #   - {{code: MC104, reason: "..."}}
 updated: {today}
 """
+
+
+def _serve(args: argparse.Namespace) -> int:
+    serve(Settings(args.site), host=args.host, port=args.port, open_browser=args.open)
+    return OK
 
 
 def _new(args: argparse.Namespace) -> int:

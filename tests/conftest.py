@@ -1,4 +1,4 @@
-"""Shared fixtures: real site folders on disk and the real CLI in a subprocess."""
+"""Shared fixtures: real site folders on disk, the real CLI in a subprocess, and real Chromium."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @dataclass
@@ -88,3 +91,17 @@ def built_site(tmp_path_factory) -> Path:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Return every file under a folder with its bytes, to compare two states exactly."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium (Playwright's own browser download cannot work here).
+
+    Without it, browser tests skip on a developer's machine but fail under CI=true.
+    """
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing; install it with apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}

@@ -1,0 +1,594 @@
+"""The dev server: live reload in a real browser, errors shown and recovered from, safe serving.
+
+Browser tests run `python -m generator serve` in a subprocess on a copy of the
+fixture site and drive Chromium. Tests of the server's timing rules (builds on a
+worker thread, requests waiting for a build, bursts of saves) run it in a thread
+with a stand-in build function. The pure parts are tested as functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
+
+from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
+from generator.build import BuildResult, Settings
+from generator.errors import Code, Problem, Severity
+from generator.serve import (
+    Debouncer, DevServer, Found, Outcome, bind, content_type, failure_page, find_file, inject_script,
+    is_editor_temp_file, is_loopback, server_url, stylesheet_changes, watch_patterns,
+)
+
+SCRIPT = b'<script src="/livereload.js?port=1"></script>'
+
+
+# --- Pure parts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("html, expected", [
+    (b"<html><head><title>t</title></head><body>x</body></html>",
+     b"<html><head><title>t</title>" + SCRIPT + b"</head><body>x</body></html>"),
+    (b"<HTML><HEAD><TITLE>t</TITLE></HEAD><BODY>x</BODY></HTML>",  # livereload: uppercase gets nothing
+     b"<HTML><HEAD><TITLE>t</TITLE>" + SCRIPT + b"</HEAD><BODY>x</BODY></HTML>"),
+    (b"<head><style>" + b"p{}" * 30_000 + b"</style></head >",  # livereload: nothing after 64 KiB
+     b"<head><style>" + b"p{}" * 30_000 + b"</style>" + SCRIPT + b"</head >"),
+    (b"<!doctype html><title>t</title><p>no head element</p>",
+     b"<!doctype html><title>t</title><p>no head element</p>" + SCRIPT),
+    (b"", SCRIPT),
+])
+def test_inject_script_reaches_every_html_page(html, expected):
+    assert inject_script(html, SCRIPT) == expected
+
+
+def test_debouncer_makes_one_build_of_a_burst():
+    burst = Debouncer(quiet=0.05, longest=2.0)
+    assert not burst.due(0.0)
+    burst.add(["a.yaml.tmp-renamed", "a.yaml"], now=1.00)
+    burst.add([], now=1.02)
+    assert not burst.due(1.02)
+    burst.add(["b.yaml"], now=1.04)
+    assert not burst.due(1.08)
+    assert burst.due(1.09)
+    assert burst.take() == {"a.yaml.tmp-renamed", "a.yaml", "b.yaml"}
+    assert not burst.due(5.0)
+
+
+def test_debouncer_builds_anyway_when_changes_never_stop():
+    burst = Debouncer(quiet=0.05, longest=2.0)
+    for tick in range(200):
+        now = tick * 0.02
+        burst.add([f"file{tick}"], now)
+        if burst.due(now):
+            break
+    assert now == pytest.approx(2.0)
+    assert len(burst.take()) == 101
+
+
+@pytest.mark.parametrize("name, ignored", [
+    (".alpha-4b.yaml.swp", True), (".#alpha-4b.yaml", True), ("#alpha-4b.yaml#", True),
+    ("alpha-4b.yaml~", True), ("alpha-4b.yaml.tmp", True), ("site.css___jb_tmp___", True),
+    ("4913", True), ("alpha-4b.yaml", False), ("site.css", False), ("model.html", False), ("2024.yaml", False),
+])
+def test_editor_temp_files_never_trigger_a_build(name, ignored):
+    assert is_editor_temp_file(f"/site/content/models/{name}") is ignored
+
+
+def test_only_a_stylesheet_change_gets_a_css_reload(tmp_path):
+    site_static, theme_static = tmp_path / "static", tmp_path / "theme" / "static"
+    css = str(site_static / "css" / "site.css")
+    assert stylesheet_changes([css], [site_static, theme_static]) == ["/css/site.css"]
+    assert stylesheet_changes([str(theme_static / "print.css")], [site_static, theme_static]) == ["/print.css"]
+    assert stylesheet_changes([css, str(tmp_path / "content/models/a.yaml")], [site_static]) is None
+    assert stylesheet_changes([str(tmp_path / "templates/extra.css")], [site_static]) is None
+    assert stylesheet_changes([str(site_static / "logo.svg")], [site_static]) is None
+    assert stylesheet_changes([], [site_static]) is None
+
+
+def test_watch_patterns_cover_what_the_build_reads(tmp_path):
+    # The site's own folders are watched before they exist; the bundled theme is what it falls back to.
+    folders = [tmp_path / "content", tmp_path / "templates", tmp_path / "static", ROOT / "templates", ROOT / "static"]
+    assert watch_patterns(tmp_path) == [str(tmp_path / "site.yaml")] + [f"{folder}/**/*" for folder in folders]
+
+
+@pytest.fixture
+def output(tmp_path):
+    root = tmp_path / "out"
+    (root / "models" / "alpha").mkdir(parents=True)
+    (root / "models" / "alpha" / "index.html").write_text("alpha")
+    (root / "index.html").write_text("home")
+    (root / ".modelcat-output").write_text("marker")
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "escape").symlink_to(tmp_path / "secret.txt")
+    (root / "escape-dir").symlink_to(tmp_path)
+    return root
+
+
+@pytest.mark.parametrize("path, found", [
+    ("/", Found(file=Path("index.html"))),
+    ("/models/alpha/", Found(file=Path("models/alpha/index.html"))),
+    ("/models/%61lpha/", Found(file=Path("models/alpha/index.html"))),
+    ("/models/alpha", Found(redirect="/models/alpha/")),
+    ("//models", Found(redirect="/models/")),  # never a protocol-relative //host redirect
+    ("/models/alpha/index.html", Found(file=Path("models/alpha/index.html"))),
+    ("/models/beta/", Found()),
+    ("/../secret.txt", Found()),
+    ("/models/../../secret.txt", Found()),
+    ("/..%2fsecret.txt", Found()),
+    ("/%2e%2e/secret.txt", Found()),
+    ("/..%5csecret.txt", Found()),
+    ("/..\\secret.txt", Found()),
+    ("/escape", Found()),
+    ("/escape-dir/secret.txt", Found()),
+    ("/.modelcat-output", Found()),
+    ("/index.html%00.txt", Found()),
+])
+def test_find_file_serves_only_the_output_folder(output, path, found):
+    result = find_file(output, path)
+    expected = found._replace(file=output.resolve() / found.file) if found.file else found
+    assert result == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("index.html", "text/html; charset=utf-8"), ("site.css", "text/css; charset=utf-8"),
+    ("alpha.json", "application/json; charset=utf-8"), ("favicon.svg", "image/svg+xml; charset=utf-8"),
+    ("models.csv", "text/csv; charset=utf-8"), ("photo.png", "image/png"), ("blob", "application/octet-stream"),
+])
+def test_content_types(name, expected):
+    assert content_type(Path(name)) == expected
+
+
+def test_failure_page_escapes_what_it_shows():
+    hostile = Problem(Code.UNKNOWN_FIELD, "content/models/<b>x</b>.yaml", "<img src=x onerror=alert(1)>",
+                      'unknown field "<script>alert(1)</script>".', line=3, hint="did you mean <i>name</i>?")
+    warning = Problem(Code.STRAY_FILE, "content/models/notes.txt", "", "not read.", severity=Severity.WARNING)
+    page = failure_page(Outcome(BuildResult([hostile, warning]))).decode()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>x" not in page and "<i>name" not in page
+    assert "content/models/&lt;b&gt;x&lt;/b&gt;.yaml:3" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "unknown field &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;. <span class=\"code\">[MC010]" in page
+    assert "Warning: not read." in page
+    assert "1 error, 1 warning in 2 files." in page
+    crash = failure_page(Outcome(None, "Traceback ...\nRuntimeError: <boom>")).decode()
+    assert "RuntimeError: &lt;boom&gt;" in crash and "modelcat could not build the site." in crash
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.1.2.3", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("devbox", False), ("", False),
+])
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_server_url_brackets_ipv6():
+    assert server_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert server_url("::1", 8000) == "http://[::1]:8000/"
+
+
+# --- The server with a stand-in build function, in a thread ------------------------------
+
+
+class FakeBuild:
+    """Stands in for build(): publishes content/page.txt as a page, slowly or by raising on request."""
+
+    HALF = "<!doctype html><html><head><title>half</title></head><body><h1>half-written</h1></body></html>"
+
+    def __init__(self):
+        self.calls = 0
+        self.building_slowly = threading.Event()
+        self.release = threading.Event()
+        self._counted = threading.Condition()
+
+    def __call__(self, settings: Settings, **options) -> BuildResult:
+        """Build as build(settings, ...) does; its other arguments (such as a cache) change nothing here."""
+        with self._counted:
+            self.calls += 1
+            self._counted.notify_all()
+        text = (settings.site_dir / "content" / "page.txt").read_text().strip()
+        if text.startswith("raise"):
+            raise RuntimeError(f"simulated bug <{text}>")
+        page = settings.output / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(self.HALF)  # what a request would see if the server did not wait
+        if text.startswith("slow"):
+            self.building_slowly.set()
+            self.release.wait(30)
+        page.write_text(f"<!doctype html><html><head><title>t</title></head><body><h1>{text}</h1></body></html>")
+        return BuildResult([], published=True)
+
+    def wait_for_calls(self, count: int) -> None:
+        with self._counted:
+            assert self._counted.wait_for(lambda: self.calls >= count, timeout=20), f"{self.calls} builds, not {count}"
+
+
+class ThreadedServer:
+    """The dev server in a thread of this process, with FakeBuild as its build function."""
+
+    def __init__(self, tmp_path: Path):
+        self.site = tmp_path / "site"
+        (self.site / "content").mkdir(parents=True)
+        (self.site / "site.yaml").write_text("title: Test\n")
+        self.write("first")
+        sockets = bind("127.0.0.1", 0)
+        self.url = server_url("127.0.0.1", sockets[0].getsockname()[1])
+        self.build = FakeBuild()
+        settings = Settings(self.site, out_dir=tmp_path / "out", base_url=self.url)
+        # A long quiet time keeps a burst together even when this busy machine pauses the test mid-burst.
+        self.server = DevServer(settings, self.url, self.build, poll_seconds=0.02, quiet_seconds=0.3)
+        self.thread = threading.Thread(target=asyncio.run, args=(self.server.run(sockets),))
+        self.thread.start()
+        assert "<h1>first</h1>" in self.get()  # waits for the first build to finish
+
+    def write(self, text: str, name: str = "page.txt") -> None:
+        (self.site / "content" / name).write_text(text)
+
+    def get(self, path: str = "") -> str:
+        with urllib.request.urlopen(self.url + path, timeout=20) as response:
+            return response.read().decode()
+
+    def next_reload(self, change) -> dict:
+        """Connect as livereload.js does, make the change, and return the next message."""
+        async def listen():
+            socket_ = await websocket_connect(self.url.replace("http:", "ws:") + "livereload")
+            await socket_.write_message(json.dumps({"command": "hello", "protocols": [
+                "http://livereload.com/protocols/official-7"]}))
+            assert json.loads(await socket_.read_message())["command"] == "hello"
+            change()
+            message = await asyncio.wait_for(socket_.read_message(), 20)
+            socket_.close()
+            return json.loads(message)
+        # In a thread of its own: Playwright's sync API keeps an event loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, listen()).result()
+
+    def stop(self) -> None:
+        self.build.release.set()
+        self.server.stop()
+        self.thread.join(20)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def threaded(tmp_path):
+    server = ThreadedServer(tmp_path)
+    yield server
+    server.stop()
+
+
+def test_a_build_that_raises_reaches_the_browser_and_the_next_save_recovers(threaded, capsys):
+    message = threaded.next_reload(lambda: threaded.write("raise now"))
+    assert message["command"] == "reload"  # livereload: no reload, no message, a stale page
+    page = threaded.get()
+    assert "The site did not build" in page and "RuntimeError: simulated bug &lt;raise now&gt;" in page
+    assert '<script src="/livereload.js?port=' in page and 'fetch("/livereload/builds")' in page
+    assert threaded.next_reload(lambda: threaded.write("fixed"))["command"] == "reload"
+    assert "<h1>fixed</h1>" in threaded.get()
+    assert capsys.readouterr().err.count("RuntimeError: simulated bug <raise now>") == 1
+
+
+def test_reload_socket_refuses_other_web_pages(threaded):
+    # livereload accepts any origin, so any open web page could make the preview reload.
+    async def connect(origin):
+        request = HTTPRequest(threaded.url.replace("http:", "ws:") + "livereload", headers={"Origin": origin})
+        (await websocket_connect(request)).close()
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, connect(threaded.url.rstrip("/"))).result()
+        with pytest.raises(HTTPClientError, match="403"):
+            thread.submit(asyncio.run, connect("http://elsewhere.example")).result()
+
+
+def test_a_long_build_never_blocks_serving_and_requests_wait_for_its_end(threaded):
+    threaded.write("slow build")
+    assert threaded.build.building_slowly.wait(20)
+    # livereload builds on the serving thread: nothing would answer now.
+    assert "LiveReload" in threaded.get("livereload.js")
+    waiting = {}
+    request = threading.Thread(target=lambda: waiting.update(page=threaded.get()))
+    request.start()
+    request.join(0.5)
+    assert request.is_alive(), "a page was served in the middle of a build"
+    threaded.write("saved during the build")
+    threaded.build.release.set()
+    request.join(20)
+    assert "<h1>slow build</h1>" in waiting["page"]
+    threaded.build.wait_for_calls(3)  # the save made during the build is built next
+    assert "<h1>saved during the build</h1>" in threaded.get()
+
+
+def test_a_page_that_missed_its_reload_catches_up_when_it_connects(threaded, page: Page):
+    held = []
+    page.route("**/livereload.js*", lambda route: route.continue_() if held else held.append(route))
+    page.goto(threaded.url, wait_until="domcontentloaded")
+    expect(page.locator("h1")).to_have_text("first")
+    threaded.write("second")
+    threaded.build.wait_for_calls(2)
+    assert "<h1>second</h1>" in threaded.get()  # built, and its reload sent to nobody
+    held[0].continue_()
+    expect(page.locator("h1")).to_have_text("second", timeout=15_000)
+
+
+def test_a_burst_of_saves_is_one_build_and_editor_temp_files_none(threaded, capsys):
+    content = threaded.site / "content"
+    (content / ".page.txt.swp").write_text("vim swap")
+    (content / "page.txt~").write_text("backup")
+    (content / "page.txt.tmp").write_text("burst")
+    os.replace(content / "page.txt.tmp", content / "page.txt")  # an editor's atomic save
+    threaded.write("a", "a.txt")  # "save all"
+    threaded.write("b", "b.txt")
+    threaded.build.wait_for_calls(2)
+    assert "<h1>burst</h1>" in threaded.get()
+    threaded.write("marker")
+    threaded.build.wait_for_calls(3)
+    assert "<h1>marker</h1>" in threaded.get()
+    assert threaded.build.calls == 3
+    err = capsys.readouterr().err
+    assert "after changes to content/a.txt and 2 more." in err
+    assert "after changes to content/page.txt." in err
+
+
+# --- The real server in a subprocess, driven by Chromium ----------------------------------
+
+
+class ServerProcess:
+    """`python -m generator serve SITE --port 0`, with its terminal output collected as it comes."""
+
+    def __init__(self, site: Path, *args: str, env: dict | None = None):
+        self.site = site
+        command = [sys.executable, "-W", "error::DeprecationWarning", "-m", "generator", "serve", str(site),
+                   "--port", "0", *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        env={**os.environ, **(env or {})})
+        self._lines: list[str] = []
+        self._ended = False
+        self._arrived = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.url = self.wait_for(r"at (http://\S+/) \(Ctrl-C").group(1)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self._arrived:
+                self._lines.append(line)
+                self._arrived.notify_all()
+        with self._arrived:
+            self._ended = True
+            self._arrived.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._arrived:
+            return "".join(self._lines)
+
+    def wait_for(self, pattern: str) -> re.Match:
+        with self._arrived:
+            self._arrived.wait_for(lambda: self._ended or re.search(pattern, "".join(self._lines)), timeout=20)
+        match = re.search(pattern, self.output)
+        assert match, f"the server never printed {pattern!r}:\n{self.output}"
+        return match
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        code = self.process.wait(20)
+        self._reader.join(20)
+        return code
+
+
+def stop_cleanly(running: ServerProcess) -> None:
+    assert running.stop() == 0, running.output
+    assert "Traceback" not in running.output and "Warning" not in running.output, running.output
+
+
+@pytest.fixture
+def server(site_copy):
+    """A server on a site the test may edit."""
+    running = ServerProcess(site_copy)
+    yield running
+    stop_cleanly(running)
+
+
+@pytest.fixture(scope="module")
+def unchanged_server(tmp_path_factory):
+    """One server shared by the tests that only make requests."""
+    site = tmp_path_factory.mktemp("unchanged") / "site"
+    shutil.copytree(FIXTURE_SITE, site)
+    running = ServerProcess(site)
+    yield running
+    stop_cleanly(running)
+
+
+CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
+
+
+@pytest.fixture
+def live_page(page: Page) -> Page:
+    """A page that records when livereload.js has connected, in each document it loads."""
+    page.add_init_script(CONNECTED)
+    return page
+
+
+def wait_until_connected(page: Page) -> None:
+    page.wait_for_function("window.liveReloadConnected === true")
+
+
+def save_like_an_editor(path: Path, text: str) -> None:
+    """Write a temporary file beside the target and rename it over the target, as most editors do."""
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text)
+    os.replace(temp, path)
+
+
+def test_saves_reach_the_open_page_even_one_second_apart(server, live_page):
+    entry = server.site / "content/models/alpha-4b.yaml"
+    original = entry.read_text()
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    heading = live_page.locator("h1")
+    expect(heading).to_have_text("Alpha 4B")
+    save_like_an_editor(entry, original.replace("name: Alpha 4B", "name: Alpha 4B Revised"))
+    expect(heading).to_have_text("Alpha 4B Revised", timeout=15_000)
+    wait_until_connected(live_page)
+    # Well inside livereload's 3 s throttle, which would leave this save on disk but not on screen.
+    entry.write_text(original.replace("name: Alpha 4B", "name: Alpha 4B Second"))
+    expect(heading).to_have_text("Alpha 4B Second", timeout=15_000)
+
+
+def test_broken_yaml_shows_its_file_and_line_then_recovers(server, live_page):
+    entry = server.site / "content/models/alpha-4b.yaml"
+    original = entry.read_text()
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    save_like_an_editor(entry, original.replace("developer: Acme Labs", "developer: [Acme Labs"))
+    expect(live_page.locator("h1")).to_have_text("The site did not build", timeout=15_000)
+    main = live_page.locator("main")
+    expect(main).to_contain_text("content/models/alpha-4b.yaml:4")
+    expect(main).to_contain_text("YAML syntax error")
+    wait_until_connected(live_page)
+    live_page.reload()
+    live_page.goto(server.url)
+    expect(live_page.locator("h1")).to_have_text("The site did not build")
+    wait_until_connected(live_page)
+    assert server.output.count("content/models/alpha-4b.yaml:4: YAML syntax error") == 1
+    save_like_an_editor(entry, original)
+    expect(live_page.locator("h1")).to_have_text("Fixture Catalog", timeout=15_000)
+
+
+def test_broken_template_shows_its_error_then_recovers(server, live_page):
+    site = server.site
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    template = site / "templates" / "model.html"
+    template.parent.mkdir()
+    template.write_text('{% extends "base.html" %}\n{% block main %}\n<h1>{{ model.nme }}</h1>\n{% endblock %}\n')
+    expect(live_page.locator("h1")).to_have_text("The site did not build", timeout=15_000)
+    expect(live_page.locator("main")).to_contain_text("templates/model.html:3")
+    expect(live_page.locator("main")).to_contain_text("has no attribute 'nme'")
+    wait_until_connected(live_page)
+    template.unlink()
+    expect(live_page.locator("h1")).to_have_text("Alpha 4B", timeout=15_000)
+
+
+def test_stylesheet_change_applies_without_reloading_the_page(server, live_page):
+    site = server.site
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    live_page.evaluate("window.sameDocument = true")
+    heading = live_page.locator("h1")
+    stylesheet = site / "static" / "css" / "site.css"
+    stylesheet.parent.mkdir(parents=True)
+    stylesheet.write_text((ROOT / "static/css/site.css").read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
+    expect(heading).to_have_css("color", "rgb(1, 2, 3)", timeout=15_000)
+    assert live_page.evaluate("window.sameDocument") is True
+
+
+def test_unknown_path_gets_the_sites_404_page(unchanged_server, live_page):
+    response = live_page.goto(unchanged_server.url + "models/no-such-model/")
+    assert response.status == 404
+    expect(live_page.locator("h1")).to_have_text("Page not found")
+    wait_until_connected(live_page)  # live reload works on the 404 page too
+
+
+def raw_get(url: str, path: str, method: str = "GET") -> http.client.HTTPResponse:
+    """Send the path exactly as written: browsers and urllib would normalise the tricks away."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    connection.request(method, path)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+@pytest.mark.parametrize("path", [
+    "/../../../../etc/passwd", "/..%2f..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "//etc/passwd", "/..\\..\\..\\..\\etc\\passwd", "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+    "/models/../../../../../etc/passwd", "/.modelcat-output",
+])
+def test_requests_cannot_leave_the_output_folder(unchanged_server, path):
+    response = raw_get(unchanged_server.url, path)
+    assert response.status == 404
+    assert b"root:" not in response.body and b"Page not found" in response.body
+
+
+def test_pretty_urls_and_content_types(unchanged_server):
+    server = unchanged_server
+    pages = {
+        "models/alpha-4b/": "text/html; charset=utf-8",
+        "css/site.css": "text/css; charset=utf-8",
+        "api/models/alpha-4b.json": "application/json; charset=utf-8",
+        "favicon.svg": "image/svg+xml; charset=utf-8",
+    }
+    for path, kind in pages.items():
+        response = raw_get(server.url, "/" + path)
+        assert (response.status, response.getheader("Content-Type")) == (200, kind), path
+        assert response.getheader("Cache-Control") == "no-store"
+    head = raw_get(server.url, "/models/alpha-4b/", method="HEAD")
+    assert (head.status, head.body) == (200, b"") and int(head.getheader("Content-Length")) > 1000
+    redirect = raw_get(server.url, "/models/alpha-4b")
+    assert (redirect.status, redirect.getheader("Location")) == (302, "/models/alpha-4b/")
+    page = raw_get(server.url, "/models/alpha-4b/").body.decode()
+    assert f'<link rel="canonical" href="{server.url}models/alpha-4b/">' in page  # the base URL is the server
+
+
+def test_port_in_use_is_a_clear_usage_error(site_copy):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", site_copy, "--port", port)
+    assert result.returncode == 2
+    assert f"port {port} is already in use on 127.0.0.1. Stop the program using it, or choose another port" \
+        in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_non_loopback_host_is_warned_about(site_copy):
+    # 192.0.2.1 is reserved for documentation: no machine has it, so nothing is exposed.
+    result = run_cli("serve", site_copy, "--host", "192.0.2.1", "--port", "0")
+    assert result.stderr.startswith("Warning: --host 192.0.2.1 lets other machines on the network see this preview.")
+    assert result.returncode == 2 and "cannot listen on 192.0.2.1:0" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly(site_copy, sig):
+    before = snapshot(site_copy)
+    running = ServerProcess(site_copy)
+    assert running.url.startswith("http://127.0.0.1:")  # this machine only, unless told otherwise
+    running.wait_for(r"Built the site in")
+    assert running.stop(sig) == 0
+    assert running.output.rstrip().endswith("Stopped.")
+    assert "Traceback" not in running.output and "KeyboardInterrupt" not in running.output
+    assert snapshot(site_copy) == before  # the preview is built outside the site: no _site with local links
+
+
+def test_open_flag_opens_the_preview_in_a_browser(site_copy, tmp_path):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}\n')
+    browser.chmod(0o755)
+    running = ServerProcess(site_copy, "--open", env={"BROWSER": str(browser)})
+    deadline = time.monotonic() + 20
+    while not opened.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.stop() == 0
+    assert opened.read_text() == running.url
