@@ -316,10 +316,12 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     if collisions:
         return BuildResult(problems + collisions, timings=clock.laps)
     plans += [_StaticPlan(relative, path) for relative, path in sorted(statics.items())]
-    prints = _fingerprints(content, catalog, inputs)
-    keys = _page_keys(plans, env, prints, catalog, inputs)
-    whole = not (out / MARKER).exists() or not cache.manifest.outputs
-    current_reads = _ReadDigests(catalog, prints)
+    keep = settings.use_cache  # without a cache there is nothing to key, record or remember
+    whole = not keep or not (out / MARKER).exists() or not cache.manifest.outputs
+    if keep:
+        prints = _fingerprints(content, catalog, inputs)
+        keys = _page_keys(plans, env, prints, catalog, inputs)
+        current_reads = _ReadDigests(catalog, prints)
     todo = [i for i, plan in enumerate(plans)
             if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
     clock.lap("plan")
@@ -334,13 +336,13 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
             return None, (), {}
         reads: set[Read] = set()
         try:
-            data = render_output(env, plan, RecordingCatalog(catalog, reads))
+            data = render_output(env, plan, RecordingCatalog(catalog, reads) if keep else catalog)
         except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
             if not isinstance(plan, PagePlan):
                 raise
             return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
         staging.write(plan.output, data)
-        return None, tuple(sorted(reads, key=repr)), markdown.take_fresh()
+        return None, tuple(sorted(reads, key=repr)), markdown.take_fresh() if keep else {}
 
     results = _parallel_map(render_one, len(todo), settings.workers, chunk=32, progress=progress)
     clock.lap("render")
@@ -355,6 +357,9 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     removed = [] if whole else sorted(set(cache.manifest.outputs) - current)
     written = [plans[i].output for i in todo]
     staging.publish(written, removed, whole)
+    clock.lap("write")
+    if not keep:
+        return BuildResult(problems, rendered=len(todo), written=len(written), timings=clock.laps, published=True)
     outputs = {} if whole else {k: v for k, v in cache.manifest.outputs.items() if k in current}
     reads = {} if whole else {k: v for k, v in cache.reads.items() if k in current}
     for i, (_, page_reads, _) in zip(todo, results):

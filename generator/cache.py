@@ -186,9 +186,9 @@ class Fingerprints:
         self._alive.append(value)
 
     def of(self, value: Any) -> str:
-        """Return the hash of a value."""
+        """Return the hash of a value (for a plain scalar, its tagged text, which is as good and cheaper)."""
         if value is None or isinstance(value, (str, int, float, bool)):
-            return digest(type(value).__name__, repr(value))
+            return f"{type(value).__name__}:{value!r}"
         known = self._known.get(id(value))
         if known is not None:
             return known

@@ -1,6 +1,8 @@
 """Display formatting as pure functions."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import filters
 from generator.schema import Benchmark, Parameters, Pricing, Score
@@ -79,3 +81,9 @@ def test_markdown_headings_nest_without_skipping_a_level(text, expected):
 def test_json_script_cannot_close_its_script_element():
     text = filters.json_script({"a": "</script><script>alert(1)</script>"})
     assert "</script>" not in text and "<" not in text
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_inline_markdown_shortcut_renders_exactly_as_markdown_it(text):
+    md = filters.Markdown("/")
+    assert md.inline(text) == md._md.renderInline(text)
