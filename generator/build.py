@@ -15,6 +15,7 @@ before only checks that the output is still what it wrote.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import multiprocessing
@@ -36,7 +37,7 @@ from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
 from generator.lint import ModelLinter, lint_catalog, today
 from generator.load import LineMap, Source, find_sources, parse_source
-from generator.render import ExportPlan, PagePlan, make_environment, one_per_template, plan_outputs, render_output, \
+from generator.render import PagePlan, gather, make_environment, one_per_template, plan_outputs, render_page, \
     template_closure, template_problem
 from generator.urls import Urls
 from generator.validate import Content, Origin, Validated, collect, unreadable, validate_entry
@@ -309,8 +310,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
         return BuildResult(problems, timings=clock.laps)
 
     urls = Urls(catalog.site.base_url)
-    markdown = Markdown(urls.base_path, cache.markdown)
-    env = make_environment(template_dirs, urls, markdown)
+    env, markdown = _environment(cache, template_dirs, urls)
     plans: list[Any] = plan_outputs(catalog, urls)
     collisions = _static_collisions(plans, statics)
     if collisions:
@@ -320,7 +320,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     whole = not keep or not (out / MARKER).exists() or not cache.manifest.outputs
     if keep:
         prints = _fingerprints(content, catalog, inputs)
-        keys = _page_keys(plans, env, prints, catalog, inputs)
+        keys = _page_keys(plans, env, prints, catalog, inputs, cache)
         current_reads = _ReadDigests(catalog, prints)
     todo = [i for i, plan in enumerate(plans)
             if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
@@ -335,12 +335,15 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
             staging.copy(plan.output, plan.source)
             return None, (), {}
         reads: set[Read] = set()
-        try:
-            data = render_output(env, plan, RecordingCatalog(catalog, reads) if keep else catalog)
-        except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
-            if not isinstance(plan, PagePlan):
-                raise
-            return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
+        seen = RecordingCatalog(catalog, reads) if keep else catalog
+        gathered = gather(plan, seen)  # modelcat's own code: an exception here is a bug, shown as one
+        if plan.template is None:
+            data = gathered
+        else:
+            try:
+                data = render_page(env, plan, gathered, seen)
+            except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
+                return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
         staging.write(plan.output, data)
         return None, tuple(sorted(reads, key=repr)), markdown.take_fresh() if keep else {}
 
@@ -373,6 +376,20 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     cache.after_build(bulk_changed=True)
     return BuildResult(problems, rendered=len(todo), skipped=len(plans) - len(todo), written=len(written),
                        removed=len(removed), timings=clock.laps, published=True)
+
+
+def _environment(cache: BuildCache, template_dirs: list[Path], urls: Urls):
+    """Return the Jinja environment and Markdown renderer, reusing those of the last build when they still fit.
+
+    Jinja recompiles a template whose file changed, so only the folders and the base
+    URL decide; a dev server then compiles its templates once, not on every save.
+    """
+    key = (tuple(template_dirs), urls.base_url, id(cache.markdown))
+    if cache.runtime.get("environment_key") != key:
+        markdown = Markdown(urls.base_path, cache.markdown)
+        cache.runtime.update(environment_key=key, environment=(make_environment(template_dirs, urls, markdown), markdown),
+                             closures={})
+    return cache.runtime["environment"]
 
 
 def _theme_files(site_dir: Path, kind: str, cache: BuildCache, inputs: _Inputs) -> dict[str, Path]:
@@ -449,29 +466,40 @@ def _fingerprints(content: Content, catalog: Catalog, inputs: _Inputs) -> Finger
     return prints
 
 
-def _page_keys(plans: list, env, prints: Fingerprints, catalog: Catalog, inputs: _Inputs) -> list[str]:
-    """Return each output's render key: its templates' sources and the hash of its own context.
+def _page_keys(plans: list, env, prints: Fingerprints, catalog: Catalog, inputs: _Inputs, cache: BuildCache) -> list[str]:
+    """Return each output's render key: what it is, its templates' sources and the site settings.
 
-    What a page reads from the catalog is not part of the key; it is recorded while
-    the page renders and checked separately (see `deps`).
+    What a page shows is not part of the key: everything it reads from the catalog,
+    while its content is gathered and while its template runs, is recorded and
+    checked separately (see `deps`).
     """
-    closures: dict[str, str] = {}
+    closures: dict[tuple[str, str], list[str]] = cache.runtime.setdefault("closures", {})
+    templates_key = digest(repr(sorted((k, v) for k, v in inputs.digests.items() if k.startswith("templates:"))))
+    keys_of: dict[str, str] = {}
 
     def template_key(name: str) -> str:
-        if name not in closures:
-            closures[name] = digest(*(f"{n}={inputs.digests.get('templates:' + n, '')}" for n in template_closure(env, name)))
-        return closures[name]
+        if name not in keys_of:
+            if (name, templates_key) not in closures:
+                closures[(name, templates_key)] = template_closure(env, name)
+            keys_of[name] = digest(*(f"{n}={inputs.digests.get('templates:' + n, '')}" for n in closures[(name, templates_key)]))
+        return keys_of[name]
 
     site_key = prints.of(catalog.site)
     keys = []
     for plan in plans:
         if isinstance(plan, _StaticPlan):
             keys.append(digest("static", inputs.digests[f"static:{plan.output}"]))
-        elif isinstance(plan, ExportPlan):
-            keys.append(digest("export", plan.make.__qualname__, *map(prints.of, plan.args)))
-        else:
-            keys.append(digest("page", template_key(plan.template), prints.of(plan.meta), prints.of(plan.context), site_key))
+        else:  # what the page shows is checked through its recorded reads; the key covers the rest
+            keys.append(digest(plan.kind, plan.output, template_key(plan.template) if plan.template else "", site_key,
+                               _made_by(plan.make, prints)))
     return keys
+
+
+def _made_by(make: Callable, prints: Fingerprints) -> str:
+    """Return the hash of the function that gathers a page and the arguments bound to it."""
+    if isinstance(make, functools.partial):
+        return digest(make.func.__qualname__, prints.of(make.args), prints.of(make.keywords))
+    return make.__qualname__
 
 
 # --- Running work on every core -----------------------------------------------------

@@ -101,6 +101,8 @@ class BuildCache:
     """Where the cache is saved; None keeps it in memory only."""
     autosave: bool = True
     """Save after each build; the dev server saves once, when it stops."""
+    runtime: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What only a long-lived process reuses between builds (the compiled templates); never saved."""
     _bulk_loaded: bool = False
     _bulk_dirty: bool = False
 

@@ -89,6 +89,8 @@ class Catalog:
     """"developers" | "domains" | "modalities" -> term slug -> term."""
     leaderboards: Mapping[str, tuple[Ranked, ...]]
     """Benchmark id -> ranked rows, best first."""
+    ranks: Mapping[str, Mapping[str, tuple[int, int]]]
+    """Model slug -> benchmark id -> (its rank on that leaderboard, the leaderboard's length)."""
     benchmark_tops: Mapping[str, float]
     """Benchmark id -> the largest value any model reports, the scale of bars without a fixed maximum."""
 
@@ -117,6 +119,7 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
     if content.site is None or any(p.is_error for p in problems):
         return None, problems
     models = sorted(content.models.values(), key=lambda m: (m.release_date, m.name, m.slug), reverse=True)
+    leaderboards = _leaderboards(models, content.benchmarks)
     catalog = Catalog(
         site=content.site,
         models=MappingProxyType({m.slug: m for m in models}),
@@ -127,7 +130,8 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
         derivatives=_reverse(models, lambda m: m.base_model),
         comparisons_of=_comparisons_of(content.comparisons),
         taxonomies=MappingProxyType({name: _taxonomy(name, models) for name in TAXONOMIES}),
-        leaderboards=_leaderboards(models, content.benchmarks),
+        leaderboards=leaderboards,
+        ranks=_ranks(leaderboards),
         benchmark_tops=_tops(models, content.benchmarks),
     )
     return catalog, problems
@@ -237,6 +241,14 @@ def _tops(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[s
             if benchmark_id in benchmarks:
                 tops[benchmark_id] = max(tops.get(benchmark_id, score.value), score.value)
     return MappingProxyType(tops)
+
+
+def _ranks(leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping[str, Mapping[str, tuple[int, int]]]:
+    ranks: dict[str, dict[str, tuple[int, int]]] = {}
+    for benchmark_id, rows in leaderboards.items():
+        for row in rows:
+            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, len(rows))
+    return MappingProxyType({slug: MappingProxyType(by_benchmark) for slug, by_benchmark in ranks.items()})
 
 
 def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:

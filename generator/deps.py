@@ -54,7 +54,7 @@ class RecordingMapping(Mapping):
 
 
 _MAPPINGS = ("models", "benchmarks", "comparisons", "pages", "variants", "derivatives", "comparisons_of",
-             "taxonomies", "leaderboards", "benchmark_tops")
+             "taxonomies", "leaderboards", "ranks", "benchmark_tops")
 
 
 class RecordingCatalog:

@@ -11,6 +11,7 @@ expansion (a "billion laughs" document is refused after a fixed number of nodes)
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -156,11 +157,14 @@ def _ignored(path: Path) -> bool:
 
 
 def _list_folder(site_dir: Path, folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
-    if not folder.is_dir():
+    try:
+        with os.scandir(folder) as listing:  # entries know whether they are folders without a stat each
+            names = sorted(entry.name for entry in listing if not entry.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
         return []
     files = []
-    for path in sorted(folder.iterdir()):
-        if _ignored(path) or path.is_dir():
+    for path in (folder / name for name in names):
+        if _ignored(path):
             continue
         relative = path.relative_to(site_dir).as_posix()
         if path.suffix != suffix:

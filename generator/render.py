@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import jinja2.meta
 
 from generator import charts, exports, filters, tables
 from generator.catalog import Catalog, Term, slugify
+from generator.schema import Model
 from generator.errors import Code, Problem
 from generator.urls import Urls, output_file
 
@@ -38,73 +40,131 @@ class PageMeta:
 
 @dataclass(frozen=True)
 class PagePlan:
-    """One page to render: where it goes, which template, and what the template reads."""
+    """One file of the site: where it goes, its template (None for a data file), and how its content is gathered.
 
-    meta: PageMeta
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    `make` is given the catalog and returns (PageMeta, context) for a page, or the
+    bytes of a data file. It runs only when the file must be rendered, against a
+    catalog that records what it reads (see `deps`): what a page gathers counts among
+    its dependencies exactly like what its template reads.
+    """
+
+    output: str
+    kind: str
+    template: str | None
+    make: Callable[[Catalog], Any]
 
     @property
-    def output(self) -> str:
-        return output_file(self.meta.url)
+    def url(self) -> str:
+        """The page's relative URL: "models/x/" for "models/x/index.html"."""
+        return self.output.removesuffix("index.html")
 
 
 # --- The page list ------------------------------------------------------------------
 
 
-def plan_pages(catalog: Catalog, urls: Urls) -> list[PagePlan]:
-    """Return every HTML and XML page of the site, in a fixed order."""
-    site = catalog.site
-    retired = [m for m in catalog.models.values() if not m.is_listed]
-    plans = [PagePlan(PageMeta("", site.title, site.description or "", "home"), "index.html",
-                      {"listing": tables.listing(catalog.listed), "retired": tables.listing(retired),
-                       "facets": _facets(catalog)})]
-    ranks = _ranks(catalog)
-    for model in catalog.models.values():
-        plans.append(PagePlan(PageMeta(urls.model(model.slug), model.name, model.summary, "model"),
-                              "model.html", {"model": model, "ranks": ranks.get(model.slug, {})}))
-    plans.append(PagePlan(PageMeta("compare/", "Compare models", "Curated comparison tables, and any models side by side.",
-                                   "compare"), "compare.html"))
-    for comparison in catalog.comparisons.values():
-        description = comparison.description or comparison.title
-        table = tables.comparison_table(comparison, catalog)
-        plans.append(PagePlan(PageMeta(urls.comparison(comparison.slug), comparison.title, description, "comparison"),
-                              "comparison.html",
-                              {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}))
-    plans.append(PagePlan(PageMeta("benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks"),
-                          "benchmarks.html"))
-    for benchmark in catalog.benchmarks.values():
-        board = tables.leaderboard(benchmark, catalog)
-        plans.append(PagePlan(PageMeta(urls.benchmark(benchmark.id), f"{benchmark.name} leaderboard",
-                                       benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark"),
-                              "benchmark.html",
-                              {"benchmark": benchmark, "board": board,
-                               "chart": charts.leaderboard_chart(board) if board.rows else None}))
+def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan]:
+    """Return every file the site publishes, in a fixed order: pages, then data exports.
+
+    Only which files exist is decided here; what each shows is gathered when it renders.
+    """
+    plans = [_page("", "home", "index.html", _home_page)]
+    plans += [_page(urls.model(slug), "model", "model.html", partial(_model_page, slug=slug, urls=urls))
+              for slug in catalog.models]
+    plans.append(_page("compare/", "compare", "compare.html", partial(
+        _fixed_page, meta=PageMeta("compare/", "Compare models", "Curated comparison tables, and any models side by side.",
+                                   "compare"))))
+    plans += [_page(urls.comparison(slug), "comparison", "comparison.html", partial(_comparison_page, slug=slug, urls=urls))
+              for slug in catalog.comparisons]
+    plans.append(_page("benchmarks/", "benchmarks", "benchmarks.html", partial(
+        _fixed_page, meta=PageMeta("benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks"))))
+    plans += [_page(urls.benchmark(bid), "benchmark", "benchmark.html", partial(_benchmark_page, benchmark_id=bid, urls=urls))
+              for bid in catalog.benchmarks]
     for taxonomy, terms in catalog.taxonomies.items():
-        title = taxonomy.capitalize()
-        plans.append(PagePlan(PageMeta(f"{taxonomy}/", title, f"Models by {taxonomy[:-1]}.", "taxonomy"),
-                              "taxonomy_index.html", {"taxonomy": taxonomy, "terms": terms}))
-        for term in terms.values():
-            plans.append(PagePlan(_term_meta(term, urls), "taxonomy.html",
-                                  {"taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
-                                   "retired": tables.listing([m for m in term.models if not m.is_listed])}))
-    for page in catalog.pages.values():
-        plans.append(PagePlan(PageMeta(urls.page(page.slug), page.title, page.description or "", "page"),
-                              "page.html", {"content": page}))
-    plans.append(PagePlan(PageMeta("404.html", "Page not found", "", "404"), "404.html"))
-    plans.append(PagePlan(PageMeta("sitemap.xml", "", "", "xml"), "sitemap.xml", {"plans": tuple(plans)}))
-    plans.append(PagePlan(PageMeta("feed.xml", "", "", "xml"), "feed.xml", {"entries": _feed_entries(catalog)}))
-    plans.append(PagePlan(PageMeta("robots.txt", "", "", "text"), "robots.txt"))
+        plans.append(_page(f"{taxonomy}/", "taxonomy", "taxonomy_index.html", partial(_taxonomy_page, taxonomy=taxonomy)))
+        plans += [_page(urls.term(taxonomy, slug), "term", "taxonomy.html",
+                        partial(_term_page, taxonomy=taxonomy, slug=slug, urls=urls)) for slug in terms]
+    plans += [_page(urls.page(slug), "page", "page.html", partial(_free_page, slug=slug, urls=urls))
+              for slug in catalog.pages]
+    plans.append(_page("404.html", "404", "404.html", partial(_fixed_page, meta=PageMeta("404.html", "Page not found", "", "404"))))
+    listed = tuple((plan.url, plan.make.keywords.get("slug") if plan.kind == "model" else None) for plan in plans
+                   if plan.kind != "404")
+    plans.append(_page("sitemap.xml", "xml", "sitemap.xml", partial(_sitemap, pages=listed)))
+    plans.append(_page("feed.xml", "xml", "feed.xml", _feed))
+    plans.append(_page("robots.txt", "text", "robots.txt", partial(_fixed_page, meta=PageMeta("robots.txt", "", "", "text"))))
+    plans += [PagePlan("api/models.json", "export", None, partial(exports.models_json, urls=urls)),
+              PagePlan("api/index.json", "export", None, partial(exports.index_json, urls=urls)),
+              PagePlan("api/models.csv", "export", None, partial(exports.models_csv, urls=urls))]
+    plans += [PagePlan(urls.model_json(slug), "export", None, partial(_model_export, slug=slug, urls=urls))
+              for slug in catalog.models]
     return plans
 
 
-def _ranks(catalog: Catalog) -> dict[str, dict[str, tuple[int, int]]]:
-    """Return model slug -> benchmark id -> (the model's rank on that leaderboard, its length)."""
-    ranks: dict[str, dict[str, tuple[int, int]]] = {}
-    for benchmark_id, rows in catalog.leaderboards.items():
-        for row in rows:
-            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, len(rows))
-    return ranks
+def _page(url: str, kind: str, template: str, make: Callable) -> PagePlan:
+    return PagePlan(output_file(url), kind, template, make)
+
+
+def _fixed_page(catalog: Catalog, meta: PageMeta) -> tuple[PageMeta, dict]:
+    return meta, {}
+
+
+def _home_page(catalog: Catalog) -> tuple[PageMeta, dict]:
+    site = catalog.site
+    retired = [m for m in catalog.models.values() if not m.is_listed]
+    return PageMeta("", site.title, site.description or "", "home"), {
+        "listing": tables.listing(catalog.listed), "retired": tables.listing(retired), "facets": _facets(catalog)}
+
+
+def _model_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+    model = catalog.models[slug]
+    return PageMeta(urls.model(slug), model.name, model.summary, "model"), {
+        "model": model, "ranks": catalog.ranks.get(slug, {})}
+
+
+def _comparison_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+    comparison = catalog.comparisons[slug]
+    table = tables.comparison_table(comparison, catalog)
+    meta = PageMeta(urls.comparison(slug), comparison.title, comparison.description or comparison.title, "comparison")
+    return meta, {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}
+
+
+def _benchmark_page(catalog: Catalog, benchmark_id: str, urls: Urls) -> tuple[PageMeta, dict]:
+    benchmark = catalog.benchmarks[benchmark_id]
+    board = tables.leaderboard(benchmark, catalog)
+    meta = PageMeta(urls.benchmark(benchmark_id), f"{benchmark.name} leaderboard",
+                    benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark")
+    return meta, {"benchmark": benchmark, "board": board, "chart": charts.leaderboard_chart(board) if board.rows else None}
+
+
+def _taxonomy_page(catalog: Catalog, taxonomy: str) -> tuple[PageMeta, dict]:
+    meta = PageMeta(f"{taxonomy}/", taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
+    return meta, {"taxonomy": taxonomy, "terms": catalog.taxonomies[taxonomy]}
+
+
+def _term_page(catalog: Catalog, taxonomy: str, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+    term = catalog.taxonomies[taxonomy][slug]
+    return _term_meta(term, urls), {
+        "taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
+        "retired": tables.listing([m for m in term.models if not m.is_listed])}
+
+
+def _free_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+    page = catalog.pages[slug]
+    return PageMeta(urls.page(slug), page.title, page.description or "", "page"), {"content": page}
+
+
+def _sitemap(catalog: Catalog, pages: tuple[tuple[str, str | None], ...]) -> tuple[PageMeta, dict]:
+    """Every page's URL, and for model pages the day they were last reviewed."""
+    entries = [(url, catalog.models[slug].updated if slug else None) for url, slug in pages]
+    return PageMeta("sitemap.xml", "", "", "xml"), {"entries": entries}
+
+
+def _feed(catalog: Catalog) -> tuple[PageMeta, dict]:
+    return PageMeta("feed.xml", "", "", "xml"), {"entries": _feed_entries(catalog)}
+
+
+def _model_export(catalog: Catalog, slug: str, urls: Urls) -> bytes:
+    model = catalog.models[slug]
+    return exports.model_json(model, exports.referenced_names(model, catalog), urls)
 
 
 FEED_SIZE = 50
@@ -112,7 +172,11 @@ FEED_SIZE = 50
 
 def _feed_entries(catalog: Catalog) -> list:
     """Return the models the feed carries: the most recently released or reviewed first."""
-    models = sorted(catalog.models.values(), key=lambda m: (max(m.updated or "", m.release_date), m.slug), reverse=True)
+    def newest(model: Model) -> tuple:
+        released = model.release_date if len(model.release_date) == 10 else model.release_date + "-01"
+        return max(model.updated or "", released), model.release_date, model.slug
+
+    models = sorted(catalog.models.values(), key=newest, reverse=True)
     return models[:FEED_SIZE]
 
 
@@ -183,36 +247,16 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     return env
 
 
-@dataclass(frozen=True)
-class ExportPlan:
-    """One data file of the site, made by a function of the catalog's values."""
-
-    output: str
-    make: Callable[..., bytes]
-    args: tuple
+def gather(plan: PagePlan, catalog: Catalog) -> Any:
+    """Return what a plan needs to render: (PageMeta, context) for a page, the bytes of a data file."""
+    return plan.make(catalog)
 
 
-def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan | ExportPlan]:
-    """Return every file the site publishes: pages, then data exports."""
-    exports_plan = [ExportPlan("api/models.json", exports.models_json, (catalog, urls)),
-                    ExportPlan("api/index.json", exports.index_json, (catalog, urls)),
-                    ExportPlan("api/models.csv", exports.models_csv, (catalog, urls))]
-    exports_plan += [ExportPlan(urls.model_json(m.slug), exports.model_json, (m, exports.referenced_names(m, catalog), urls))
-                     for m in catalog.models.values()]
-    return [*plan_pages(catalog, urls), *exports_plan]
-
-
-def render_output(env: jinja2.Environment, plan: PagePlan | ExportPlan, catalog: Catalog) -> bytes:
-    """Return one output's bytes."""
-    if isinstance(plan, ExportPlan):
-        return plan.make(*plan.args)
-    return render_page(env, plan, catalog).encode()
-
-
-def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog) -> str:
+def render_page(env: jinja2.Environment, plan: PagePlan, gathered: tuple[PageMeta, dict], catalog: Catalog) -> bytes:
     """Render one page with the context every template gets: site, catalog, page."""
+    meta, context = gathered
     template = env.get_template(plan.template)
-    return template.render(site=catalog.site, catalog=catalog, page=plan.meta, **plan.context)
+    return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
 
 
 def template_closure(env: jinja2.Environment, name: str) -> list[str]:
@@ -246,7 +290,7 @@ def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], 
     if shown.is_absolute() and shown.is_relative_to(site_dir):
         shown = shown.relative_to(site_dir)
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    page = "/" + plan.meta.url
+    page = "/" + plan.url
     return Problem(Code.TEMPLATE_ERROR, shown.as_posix(), "", f"{type(exc).__name__}: {message} (while rendering {page}).",
                    line=line, hint="fix the template; the last good site stays as it was.")
 
