@@ -24,13 +24,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from pydantic_core import PydanticCustomError
 
 from generator import schema
-from generator.cache import CODE_VERSION, BuildCache, FileStamp, Fingerprints, default_cache_dir, digest
+from generator.cache import CODE_VERSION, DIRECT, BuildCache, FileStamp, Fingerprints, Memo, default_cache_dir, digest, \
+    digest_bytes
 from generator.catalog import Catalog, build_catalog
 from generator.deps import Read, RecordingCatalog, resolve
 from generator.errors import Code, Problem, UsageError, fails
@@ -186,7 +189,7 @@ def _digest_file(file: Path, cache: BuildCache, inputs: _Inputs) -> str:
         cache.manifest.stamps[key] = old
         return old.digest
     data = file.read_bytes()
-    file_digest = digest(data)
+    file_digest = digest_bytes(data)
     cache.manifest.stamps[key] = FileStamp(stat.st_size, stat.st_mtime_ns, file_digest, time.time_ns())
     inputs.data[key] = data
     return file_digest
@@ -318,14 +321,21 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     plans += [_StaticPlan(relative, path) for relative, path in sorted(statics.items())]
     keep = settings.use_cache  # without a cache there is nothing to key, record or remember
     whole = not keep or not (out / MARKER).exists() or not cache.manifest.outputs
+    memo = DIRECT
     if keep:
         prints = _fingerprints(content, catalog, inputs)
-        keys = _page_keys(plans, env, prints, catalog, inputs, cache)
+        template_key = _TemplateKeys(env, inputs, cache)
+        keys = _page_keys(plans, template_key, prints, catalog, inputs)
         current_reads = _ReadDigests(catalog, prints)
+        memo = Memo(cache.runtime.setdefault("memo", {}), prints)
+        env.globals["fragment"] = partial(_fragment, env, memo, template_key)
+    else:
+        env.globals["fragment"] = partial(_fragment, env, memo, None)
     todo = [i for i, plan in enumerate(plans)
             if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
     clock.lap("plan")
 
+    long_lived = not cache.autosave  # the dev server: results made in workers come back to its memory
     staging = Staging(out)
     staging.start()
 
@@ -336,7 +346,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
             return None, (), {}
         reads: set[Read] = set()
         seen = RecordingCatalog(catalog, reads) if keep else catalog
-        gathered = gather(plan, seen)  # modelcat's own code: an exception here is a bug, shown as one
+        gathered = gather(plan, seen, memo)  # modelcat's own code: an exception here is a bug, shown as one
         if plan.template is None:
             data = gathered
         else:
@@ -345,7 +355,9 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
             except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
                 return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
         staging.write(plan.output, data)
-        return None, tuple(sorted(reads, key=repr)), markdown.take_fresh() if keep else {}
+        if not keep:
+            return None, (), {}
+        return None, tuple(sorted(reads, key=repr)), (markdown.take_fresh(), memo.take_fresh() if long_lived else {})
 
     results = _parallel_map(render_one, len(todo), settings.workers, chunk=32, progress=progress)
     clock.lap("render")
@@ -354,7 +366,9 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
         staging.discard()
         return BuildResult(problems + render_problems, timings=clock.laps)
     for _, _, fresh in results:
-        cache.markdown.update(fresh)
+        if fresh:
+            cache.markdown.update(fresh[0])
+            cache.runtime["memo"].update(fresh[1])
 
     current = {plan.output for plan in plans}
     removed = [] if whole else sorted(set(cache.manifest.outputs) - current)
@@ -466,24 +480,34 @@ def _fingerprints(content: Content, catalog: Catalog, inputs: _Inputs) -> Finger
     return prints
 
 
-def _page_keys(plans: list, env, prints: Fingerprints, catalog: Catalog, inputs: _Inputs, cache: BuildCache) -> list[str]:
+class _TemplateKeys:
+    """The hash of a template and of every template it extends, includes or imports."""
+
+    def __init__(self, env, inputs: _Inputs, cache: BuildCache):
+        self._env = env
+        self._digests = {k.removeprefix("templates:"): v for k, v in inputs.digests.items() if k.startswith("templates:")}
+        self._closures: dict[tuple[str, str], list[str]] = cache.runtime.setdefault("closures", {})
+        self._all = digest(repr(sorted(self._digests.items())))
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            closure = self._closures.get((name, self._all))
+            if closure is None:
+                closure = self._closures[(name, self._all)] = template_closure(self._env, name)
+            key = self._keys[name] = digest(*(f"{n}={self._digests.get(n, '')}" for n in closure))
+        return key
+
+
+def _page_keys(plans: list, template_key: _TemplateKeys, prints: Fingerprints, catalog: Catalog,
+               inputs: _Inputs) -> list[str]:
     """Return each output's render key: what it is, its templates' sources and the site settings.
 
     What a page shows is not part of the key: everything it reads from the catalog,
     while its content is gathered and while its template runs, is recorded and
     checked separately (see `deps`).
     """
-    closures: dict[tuple[str, str], list[str]] = cache.runtime.setdefault("closures", {})
-    templates_key = digest(repr(sorted((k, v) for k, v in inputs.digests.items() if k.startswith("templates:"))))
-    keys_of: dict[str, str] = {}
-
-    def template_key(name: str) -> str:
-        if name not in keys_of:
-            if (name, templates_key) not in closures:
-                closures[(name, templates_key)] = template_closure(env, name)
-            keys_of[name] = digest(*(f"{n}={inputs.digests.get('templates:' + n, '')}" for n in closures[(name, templates_key)]))
-        return keys_of[name]
-
     site_key = prints.of(catalog.site)
     keys = []
     for plan in plans:
@@ -493,6 +517,16 @@ def _page_keys(plans: list, env, prints: Fingerprints, catalog: Catalog, inputs:
             keys.append(digest(plan.kind, plan.output, template_key(plan.template) if plan.template else "", site_key,
                                _made_by(plan.make, prints)))
     return keys
+
+
+def _fragment(env, memo: Memo, template_key: _TemplateKeys | None, name: str, **values: Any) -> Markup:
+    """Render a partial template with only the values given (no catalog), kept in `memo` by their hashes.
+
+    Templates call it for rows that many pages repeat; as a fragment sees nothing but
+    its arguments, its output is a pure function of them and of its template.
+    """
+    label = "fragment:" + (template_key(name) if template_key else name)
+    return Markup(memo(label, lambda: env.get_template(name).render(**values), *sorted(values.items())))
 
 
 def _made_by(make: Callable, prints: Fingerprints) -> str:

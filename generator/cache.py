@@ -12,11 +12,13 @@ that cannot be read, is discarded, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -42,13 +44,14 @@ def _code_version() -> str:
 CODE_VERSION = _code_version()
 
 
-def digest(*parts: bytes | str) -> str:
-    """Return a short, stable hash of some bytes or texts."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode() if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
+def digest(*parts: str) -> str:
+    """Return a short, stable hash of some texts."""
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """Return a short, stable hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def default_cache_dir(site_dir: Path, out_dir: Path) -> Path:
@@ -201,12 +204,53 @@ class Fingerprints:
     def _compute(self, value: Any) -> str:
         if isinstance(value, BaseModel):
             return digest(type(value).__name__, value.model_dump_json())
-        if is_dataclass(value):
-            return digest(type(value).__name__, *(self.of(getattr(value, f.name)) for f in fields(value)))
+        names = _field_names(type(value))
+        if names is not None:
+            return digest(type(value).__name__, *[self.of(getattr(value, name)) for name in names])
         if isinstance(value, (list, tuple)):
             return digest("seq", *map(self.of, value))
         if hasattr(value, "items"):
-            return digest("map", *(self.of(k) + self.of(v) for k, v in value.items()))
+            return digest("map", *[self.of(k) + self.of(v) for k, v in value.items()])
         if isinstance(value, (set, frozenset)):
             return digest("set", *sorted(map(self.of, value)))
         raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """Return a dataclass's field names (looked up once per class), or None for other classes."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+
+
+class Memo:
+    """Results of pure functions, kept in a long-lived process, keyed by what they read.
+
+    Listing rows, leaderboard rows and export records repeat on many pages and stay
+    the same from one save to the next; the dev server keeps them here, so a page
+    listing 10,000 models re-renders only the rows that changed. The key is a label
+    (which includes the template's hash for template fragments) and the fingerprints
+    of the inputs the computation reads, nothing else.
+    """
+
+    def __init__(self, store: dict | None, prints: Fingerprints | None):
+        self._store = store
+        self._prints = prints
+        self.fresh: dict = {}
+
+    def __call__(self, label: str, compute: Callable[[], Any], *inputs: Any) -> Any:
+        if self._store is None or self._prints is None:
+            return compute()
+        key = (label, *map(self._prints.of, inputs))
+        value = self._store.get(key)
+        if value is None:
+            value = self._store[key] = self.fresh[key] = compute()
+        return value
+
+    def take_fresh(self) -> dict:
+        """Return, and forget, the results computed since the last call."""
+        fresh, self.fresh = self.fresh, {}
+        return fresh
+
+
+DIRECT = Memo(None, None)
+"""Computes everything, keeps nothing: for builds that keep no cache."""

@@ -17,6 +17,7 @@ import io
 import json
 from collections.abc import Mapping
 
+from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, slugify
 from generator.schema import Model
 from generator.urls import Urls
@@ -55,15 +56,19 @@ def _benchmarks(catalog: Catalog) -> dict:
     return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
 
 
-def models_json(catalog: Catalog, urls: Urls) -> bytes:
-    """Return /api/models.json: every model, newest first."""
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "site": {"title": catalog.site.title, "url": urls.absolute("")},
-        "benchmarks": _benchmarks(catalog),
-        "models": [model_record(m, referenced_names(m, catalog), urls) for m in catalog.models.values()],
-    }
-    return _json(data)
+def models_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+    """Return /api/models.json: every model, newest first.
+
+    Written record by record, each record kept in `memo`, so a dev server re-encodes
+    only the entries that changed.
+    """
+    head = _encode({"schema_version": SCHEMA_VERSION, "site": {"title": catalog.site.title, "url": urls.absolute("")},
+                    "benchmarks": _benchmarks(catalog)})
+    records = []
+    for model in catalog.models.values():
+        names = referenced_names(model, catalog)
+        records.append(memo("json-record", lambda: _encode(model_record(model, names, urls)), model, names, urls))
+    return (head[:-1] + ',"models":[' + ",".join(records) + "]}\n").encode()
 
 
 def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
@@ -71,12 +76,15 @@ def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
     return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, names, urls)})
 
 
-def index_json(catalog: Catalog, urls: Urls) -> bytes:
+def index_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
     """Return /api/index.json: every model's name and where its data is, and the benchmarks."""
-    models = [{"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
-               "status": m.status, "json": urls.absolute(urls.model_json(m.slug))}
-              for m in catalog.models.values()]
-    return _json({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog), "models": models})
+    def entry(m: Model) -> str:
+        return _encode({"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
+                        "status": m.status, "json": urls.absolute(urls.model_json(m.slug))})
+
+    head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
+    entries = [memo("index-entry", lambda: entry(m), m, urls) for m in catalog.models.values()]
+    return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
 
 
 def model_jsonld(model: Model, page_url: str) -> dict:
@@ -101,9 +109,13 @@ def model_jsonld(model: Model, page_url: str) -> dict:
 
 
 def _json(data: object) -> bytes:
+    return (_encode(data) + "\n").encode()
+
+
+def _encode(data: object) -> str:
     """Return compact JSON: without `indent` the json module runs its C encoder, several times
     faster on a 10,000-model export, and browsers and `jq` lay it out for reading anyway."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 _CSV_FIELDS = (
@@ -117,27 +129,36 @@ _SCORE_FIELDS = ("", "_marks", "_setting", "_source")
 """Columns per benchmark: the value, then its provenance."""
 
 
-def models_csv(catalog: Catalog, urls: Urls) -> bytes:
+def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
     """Return /api/models.csv: one row a model; per benchmark its value, marks, setting and source.
 
     Marks are the score's flags joined by ";" (approx, estimated, self_reported), so a
     spreadsheet can filter hedged figures out as easily as the site marks them.
     """
+    benchmark_ids = tuple(catalog.benchmarks)
+    header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in benchmark_ids for suffix in _SCORE_FIELDS)])
+    rows = [memo("csv-row", lambda: _csv_model_line(model, benchmark_ids, urls), model, benchmark_ids, urls)
+            for model in catalog.models.values()]
+    return (header + "".join(rows)).encode()
+
+
+def _csv_model_line(model: Model, benchmark_ids: tuple[str, ...], urls: Urls) -> str:
+    row = _csv_row(model, urls)
+    scores: list[object] = []
+    for benchmark_id in benchmark_ids:
+        score = model.benchmarks.get(benchmark_id)
+        if score is None:
+            scores.extend([""] * len(_SCORE_FIELDS))
+            continue
+        marks = [name for name in ("approx", "estimated", "self_reported") if getattr(score, name)]
+        scores.extend([score.value, ";".join(marks), score.setting, score.source.url if score.source else None])
+    return _csv_line([_cell(value) for value in [*(row[f] for f in _CSV_FIELDS), *scores]])
+
+
+def _csv_line(cells: list) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*_CSV_FIELDS, *(b + suffix for b in catalog.benchmarks for suffix in _SCORE_FIELDS)])
-    for model in catalog.models.values():
-        row = _csv_row(model, urls)
-        scores = []
-        for benchmark_id in catalog.benchmarks:
-            score = model.benchmarks.get(benchmark_id)
-            if score is None:
-                scores.extend([""] * len(_SCORE_FIELDS))
-                continue
-            marks = [name for name in ("approx", "estimated", "self_reported") if getattr(score, name)]
-            scores.extend([score.value, ";".join(marks), score.setting, score.source.url if score.source else None])
-        writer.writerow([_cell(value) for value in [*(row[f] for f in _CSV_FIELDS), *scores]])
-    return out.getvalue().encode()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
 
 
 def _csv_row(model: Model, urls: Urls) -> dict:

@@ -19,6 +19,7 @@ import jinja2
 import jinja2.meta
 
 from generator import charts, exports, filters, tables
+from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, Term, slugify
 from generator.schema import Model
 from generator.errors import Code, Problem
@@ -42,7 +43,8 @@ class PageMeta:
 class PagePlan:
     """One file of the site: where it goes, its template (None for a data file), and how its content is gathered.
 
-    `make` is given the catalog and returns (PageMeta, context) for a page, or the
+    `make` is given the catalog (and a `Memo` for parts worth keeping between
+    builds) and returns (PageMeta, context) for a page, or the
     bytes of a data file. It runs only when the file must be rendered, against a
     catalog that records what it reads (see `deps`): what a page gathers counts among
     its dependencies exactly like what its template reads.
@@ -51,7 +53,7 @@ class PagePlan:
     output: str
     kind: str
     template: str | None
-    make: Callable[[Catalog], Any]
+    make: Callable[..., Any]
 
     @property
     def url(self) -> str:
@@ -103,31 +105,31 @@ def _page(url: str, kind: str, template: str, make: Callable) -> PagePlan:
     return PagePlan(output_file(url), kind, template, make)
 
 
-def _fixed_page(catalog: Catalog, meta: PageMeta) -> tuple[PageMeta, dict]:
+def _fixed_page(catalog: Catalog, memo: Memo, meta: PageMeta) -> tuple[PageMeta, dict]:
     return meta, {}
 
 
-def _home_page(catalog: Catalog) -> tuple[PageMeta, dict]:
+def _home_page(catalog: Catalog, memo: Memo) -> tuple[PageMeta, dict]:
     site = catalog.site
     retired = [m for m in catalog.models.values() if not m.is_listed]
     return PageMeta("", site.title, site.description or "", "home"), {
         "listing": tables.listing(catalog.listed), "retired": tables.listing(retired), "facets": _facets(catalog)}
 
 
-def _model_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _model_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
     model = catalog.models[slug]
     return PageMeta(urls.model(slug), model.name, model.summary, "model"), {
         "model": model, "ranks": catalog.ranks.get(slug, {})}
 
 
-def _comparison_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _comparison_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
     comparison = catalog.comparisons[slug]
     table = tables.comparison_table(comparison, catalog)
     meta = PageMeta(urls.comparison(slug), comparison.title, comparison.description or comparison.title, "comparison")
     return meta, {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}
 
 
-def _benchmark_page(catalog: Catalog, benchmark_id: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _benchmark_page(catalog: Catalog, memo: Memo, benchmark_id: str, urls: Urls) -> tuple[PageMeta, dict]:
     benchmark = catalog.benchmarks[benchmark_id]
     board = tables.leaderboard(benchmark, catalog)
     meta = PageMeta(urls.benchmark(benchmark_id), f"{benchmark.name} leaderboard",
@@ -135,34 +137,34 @@ def _benchmark_page(catalog: Catalog, benchmark_id: str, urls: Urls) -> tuple[Pa
     return meta, {"benchmark": benchmark, "board": board, "chart": charts.leaderboard_chart(board) if board.rows else None}
 
 
-def _taxonomy_page(catalog: Catalog, taxonomy: str) -> tuple[PageMeta, dict]:
+def _taxonomy_page(catalog: Catalog, memo: Memo, taxonomy: str) -> tuple[PageMeta, dict]:
     meta = PageMeta(f"{taxonomy}/", taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
     return meta, {"taxonomy": taxonomy, "terms": catalog.taxonomies[taxonomy]}
 
 
-def _term_page(catalog: Catalog, taxonomy: str, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _term_page(catalog: Catalog, memo: Memo, taxonomy: str, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
     term = catalog.taxonomies[taxonomy][slug]
     return _term_meta(term, urls), {
         "taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
         "retired": tables.listing([m for m in term.models if not m.is_listed])}
 
 
-def _free_page(catalog: Catalog, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _free_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
     page = catalog.pages[slug]
     return PageMeta(urls.page(slug), page.title, page.description or "", "page"), {"content": page}
 
 
-def _sitemap(catalog: Catalog, pages: tuple[tuple[str, str | None], ...]) -> tuple[PageMeta, dict]:
+def _sitemap(catalog: Catalog, memo: Memo, pages: tuple[tuple[str, str | None], ...]) -> tuple[PageMeta, dict]:
     """Every page's URL, and for model pages the day they were last reviewed."""
     entries = [(url, catalog.models[slug].updated if slug else None) for url, slug in pages]
     return PageMeta("sitemap.xml", "", "", "xml"), {"entries": entries}
 
 
-def _feed(catalog: Catalog) -> tuple[PageMeta, dict]:
+def _feed(catalog: Catalog, memo: Memo) -> tuple[PageMeta, dict]:
     return PageMeta("feed.xml", "", "", "xml"), {"entries": _feed_entries(catalog)}
 
 
-def _model_export(catalog: Catalog, slug: str, urls: Urls) -> bytes:
+def _model_export(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> bytes:
     model = catalog.models[slug]
     return exports.model_json(model, exports.referenced_names(model, catalog), urls)
 
@@ -247,9 +249,9 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     return env
 
 
-def gather(plan: PagePlan, catalog: Catalog) -> Any:
+def gather(plan: PagePlan, catalog: Catalog, memo: Memo = DIRECT) -> Any:
     """Return what a plan needs to render: (PageMeta, context) for a page, the bytes of a data file."""
-    return plan.make(catalog)
+    return plan.make(catalog, memo=memo)
 
 
 def render_page(env: jinja2.Environment, plan: PagePlan, gathered: tuple[PageMeta, dict], catalog: Catalog) -> bytes:

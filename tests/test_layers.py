@@ -3,8 +3,8 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "exports", "tables",
-         "charts", "render", "write", "cache", "deps", "build", "serve", "cli"]
+ORDER = ["errors", "cache", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "exports", "tables",
+         "charts", "render", "write", "deps", "build", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
