@@ -328,9 +328,9 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
         keys = _page_keys(plans, template_key, prints, catalog, inputs)
         current_reads = _ReadDigests(catalog, prints)
         memo = Memo(cache.runtime.setdefault("memo", {}), prints)
-        env.globals["fragment"] = partial(_fragment, env, memo, template_key)
+        env.globals["fragment"] = _Fragments(env, memo, template_key)
     else:
-        env.globals["fragment"] = partial(_fragment, env, memo, None)
+        env.globals["fragment"] = _Fragments(env, memo, None)
     todo = [i for i, plan in enumerate(plans)
             if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
     clock.lap("plan")
@@ -519,14 +519,30 @@ def _page_keys(plans: list, template_key: _TemplateKeys, prints: Fingerprints, c
     return keys
 
 
-def _fragment(env, memo: Memo, template_key: _TemplateKeys | None, name: str, **values: Any) -> Markup:
-    """Render a partial template with only the values given (no catalog), kept in `memo` by their hashes.
+class _Fragments:
+    """The `fragment(template, macro, **values)` function of templates.
 
-    Templates call it for rows that many pages repeat; as a fragment sees nothing but
-    its arguments, its output is a pure function of them and of its template.
+    It calls a macro of a partial template with only the values given (no catalog),
+    keeping the result in `memo` under the hashes of the values and the template.
+    Templates use it for rows that many pages repeat; since the macro sees nothing
+    but its arguments, its output is a pure function of them and of its template.
     """
-    label = "fragment:" + (template_key(name) if template_key else name)
-    return Markup(memo(label, lambda: env.get_template(name).render(**values), *sorted(values.items())))
+
+    def __init__(self, env, memo: Memo, template_key: _TemplateKeys | None):
+        self._env = env
+        self._memo = memo
+        self._template_key = template_key
+        self._macros: dict[tuple[str, str], tuple[str, Callable]] = {}
+
+    def __call__(self, template: str, macro: str, **values: Any) -> Markup:
+        label, function = self._macros.get((template, macro)) or self._load(template, macro)
+        names = sorted(values)
+        return Markup(self._memo(f"{label}({','.join(names)})", lambda: function(**values), *[values[n] for n in names]))
+
+    def _load(self, template: str, macro: str) -> tuple[str, Callable]:
+        key = self._template_key(template) if self._template_key else template
+        found = self._macros[(template, macro)] = (f"fragment:{key}:{macro}", getattr(self._env.get_template(template).module, macro))
+        return found
 
 
 def _made_by(make: Callable, prints: Fingerprints) -> str:

@@ -191,9 +191,12 @@ class Fingerprints:
         self._alive.append(value)
 
     def of(self, value: Any) -> str:
-        """Return the hash of a value (for a plain scalar, its tagged text, which is as good and cheaper)."""
-        if value is None or isinstance(value, (str, int, float, bool)):
-            return f"{type(value).__name__}:{value!r}"
+        """Return the hash of a value (for plain data, its text, which is as good and cheaper)."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return f"{kind.__name__}:{value!r}"
+        if (kind is tuple or kind is list) and all(type(item) in _PLAIN for item in value):
+            return f"{kind.__name__}:{value!r}"
         known = self._known.get(id(value))
         if known is not None:
             return known
@@ -205,8 +208,8 @@ class Fingerprints:
         if isinstance(value, BaseModel):
             return digest(type(value).__name__, value.model_dump_json())
         names = _field_names(type(value))
-        if names is not None:
-            return digest(type(value).__name__, *[self.of(getattr(value, name)) for name in names])
+        if names is not None:  # joined, not hashed: a list of records is hashed once, as a whole
+            return f"{type(value).__name__}({','.join([self.of(getattr(value, name)) for name in names])})"
         if isinstance(value, (list, tuple)):
             return digest("seq", *map(self.of, value))
         if hasattr(value, "items"):
@@ -214,6 +217,9 @@ class Fingerprints:
         if isinstance(value, (set, frozenset)):
             return digest("set", *sorted(map(self.of, value)))
         raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.lru_cache(maxsize=None)

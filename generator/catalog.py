@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import logging
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
         taxonomies=MappingProxyType({name: _taxonomy(name, models) for name in TAXONOMIES}),
         leaderboards=leaderboards,
         ranks=_ranks(leaderboards),
-        benchmark_tops=_tops(models, content.benchmarks),
+        benchmark_tops=_tops(leaderboards, content.benchmarks),
     )
     return catalog, problems
 
@@ -234,37 +235,41 @@ def _taxonomy(taxonomy: str, models: list[Model]) -> Mapping[str, Term]:
     return MappingProxyType(terms)
 
 
-def _tops(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, float]:
-    tops: dict[str, float] = {}
-    for model in models:
-        for benchmark_id, score in model.benchmarks.items():
-            if benchmark_id in benchmarks:
-                tops[benchmark_id] = max(tops.get(benchmark_id, score.value), score.value)
-    return MappingProxyType(tops)
+def _tops(leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, float]:
+    """Return the largest value on each leaderboard (its first row, or its last when lower is better)."""
+    return MappingProxyType({bid: max(rows[0].score.value, rows[-1].score.value)
+                             for bid, rows in leaderboards.items() if rows})
 
 
 def _ranks(leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping[str, Mapping[str, tuple[int, int]]]:
     ranks: dict[str, dict[str, tuple[int, int]]] = {}
     for benchmark_id, rows in leaderboards.items():
+        size = len(rows)
         for row in rows:
-            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, len(rows))
+            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, size)
     return MappingProxyType({slug: MappingProxyType(by_benchmark) for slug, by_benchmark in ranks.items()})
 
 
 def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
-    """Rank every model with a score on each benchmark; equal scores share a rank."""
-    scored: dict[str, list[tuple[Model, Score]]] = {benchmark_id: [] for benchmark_id in benchmarks}
-    for model in models:
+    """Rank every model with a score on each benchmark; equal scores share a rank, then go by name.
+
+    Models are taken in name order and each board is sorted by value alone: the sort
+    is stable, so ties stay in name order (a key per pair would cost 10,000s of calls).
+    """
+    scored: dict[str, list[tuple[float, Model, Score]]] = {benchmark_id: [] for benchmark_id in benchmarks}
+    for model in sorted(models, key=lambda m: (m.name, m.slug)):
         for benchmark_id, score in model.benchmarks.items():
-            if benchmark_id in scored:
-                scored[benchmark_id].append((model, score))
+            board = scored.get(benchmark_id)
+            if board is not None:
+                board.append((score.value, model, score))
     boards = {}
-    for benchmark_id, pairs in scored.items():
-        sign = -1 if benchmarks[benchmark_id].higher_is_better else 1
-        pairs.sort(key=lambda pair: (sign * pair[1].value, pair[0].name, pair[0].slug))
+    for benchmark_id, entries in scored.items():
+        entries.sort(key=operator.itemgetter(0), reverse=benchmarks[benchmark_id].higher_is_better)
         rows: list[Ranked] = []
-        for position, (model, score) in enumerate(pairs, start=1):
-            tied = rows and rows[-1].score.value == score.value
-            rows.append(Ranked(rows[-1].rank if tied else position, model, score))
+        rank, previous = 0, None
+        for position, (value, model, score) in enumerate(entries, start=1):
+            if value != previous:
+                rank, previous = position, value
+            rows.append(Ranked(rank, model, score))
         boards[benchmark_id] = tuple(rows)
     return MappingProxyType(boards)

@@ -79,6 +79,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
         with preview_folder(settings) as (out_dir, cache):
             preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url))
             server = DevServer(preview, url, cache=cache)
+            server.build_first()
             try:
                 asyncio.run(server.run(sockets, open_browser=open_browser))
             except KeyboardInterrupt:
@@ -192,6 +193,7 @@ class DevServer:
         self._build_site = build_site
         self._cache = cache or BuildCache()
         """Kept between builds: each save re-does only what it changed."""
+        self._first: Outcome | None = None
         self._poll_seconds = poll_seconds
         self._quiet_seconds = quiet_seconds
         self._browsers: set[_ReloadSocket] = set()
@@ -259,8 +261,17 @@ class DevServer:
         while not self._idle.is_set():
             await self._idle.wait()
 
+    def build_first(self) -> None:
+        """Run the first build now, in this thread, before the server starts any other.
+
+        A build spreads pages over worker processes only in a process without other
+        threads (forking beside threads is unsafe), so this lets a large site's first
+        build use every core; later builds are small and run on the build thread.
+        """
+        self._first = self._build_once()
+
     async def _build_and_watch(self, open_browser: bool) -> None:
-        await self._rebuild(frozenset())
+        await self._rebuild(frozenset(), self._first)
         if open_browser and not await self._loop.run_in_executor(None, webbrowser.open, self.url):
             _say(f"Could not open a web browser; visit {self.url}")
         burst = Debouncer(self._quiet_seconds, LONGEST_BURST_SECONDS)
@@ -286,11 +297,11 @@ class DevServer:
         # was removed; then the removed file is its `filepath`.
         self._changed.update(paths if paths is not None else [self._watcher.filepath])
 
-    async def _rebuild(self, changes: frozenset[str]) -> None:
+    async def _rebuild(self, changes: frozenset[str], done: Outcome | None = None) -> None:
         was_ok = self.failure_page is None
         self._idle.clear()
         try:
-            outcome = await self._loop.run_in_executor(self._worker, self._build_once)
+            outcome = done or await self._loop.run_in_executor(self._worker, self._build_once)
             self.failure_page = None if outcome.ok else failure_page(outcome)
             self.builds += 1
         finally:

@@ -9,6 +9,7 @@ unknowingly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -221,38 +222,46 @@ class ListingRow:
 
 @dataclass(frozen=True)
 class Listing:
-    rows: tuple[ListingRow, ...]
+    models: tuple[Model, ...]
     settings: tuple[str, ...]
     """Every distinct score setting of the listed models, indexed by `ListingRow.scores`."""
 
 
 def listing(models: Sequence[Model]) -> Listing:
-    """Return the rows of a model listing with compact sort and filter keys.
+    """Return a model listing: its models, and the settings its rows' score codes number."""
+    settings = dict.fromkeys(s.setting for m in models for s in m.benchmarks.values() if s.setting is not None)
+    return Listing(tuple(models), tuple(settings))
+
+
+def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
+    """Return one model's row of a listing with compact sort and filter keys.
 
     The keys are kept short on purpose: a 10,000-model catalog lists every model in
     one page, so each byte of a row counts ten thousand times.
     """
-    settings: dict[str, int] = {}
-    rows = []
-    for model in models:
-        codes = []
-        for benchmark_id, score in model.benchmarks.items():
-            flags = ("a" if score.approx else "") + ("e" if score.estimated else "") + ("s" if score.self_reported else "")
-            code = f"{benchmark_id}:{score.value:.10g}"
-            if score.setting is not None:
-                code += f":{flags}:{settings.setdefault(score.setting, len(settings))}"
-            elif flags:
-                code += f":{flags}"
-            codes.append(code)
-        price = price_key(model)
-        rows.append(ListingRow(
-            model=model,
-            developer=slugify(model.developer),
-            domains=" ".join(dict.fromkeys(slugify(d) for d in model.domains)),
-            scores=" ".join(codes),
-            params_key=f"{model.parameters.total:g}" if model.parameters else "",
-            context_key=str(model.context_window or ""),
-            price_key="" if price is None else f"{price:g}",
-            price=price_text(model),
-        ))
-    return Listing(tuple(rows), tuple(settings))
+    numbers = _numbering(settings)
+    codes = []
+    for benchmark_id, score in model.benchmarks.items():
+        flags = ("a" if score.approx else "") + ("e" if score.estimated else "") + ("s" if score.self_reported else "")
+        code = f"{benchmark_id}:{score.value:.10g}"
+        if score.setting is not None:
+            code += f":{flags}:{numbers[score.setting]}"
+        elif flags:
+            code += f":{flags}"
+        codes.append(code)
+    price = price_key(model)
+    return ListingRow(
+        model=model,
+        developer=slugify(model.developer),
+        domains=" ".join(dict.fromkeys(slugify(d) for d in model.domains)),
+        scores=" ".join(codes),
+        params_key=f"{model.parameters.total:g}" if model.parameters else "",
+        context_key=str(model.context_window or ""),
+        price_key="" if price is None else f"{price:g}",
+        price=price_text(model),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _numbering(settings: tuple[str, ...]) -> dict[str, int]:
+    return {setting: number for number, setting in enumerate(settings)}

@@ -3,7 +3,7 @@
 import pytest
 
 from generator.schema import Model, Score
-from generator.tables import NOT_STATED, listing, price_key, price_text, settings_note
+from generator.tables import NOT_STATED, listing, listing_row, price_key, price_text, settings_note
 
 
 def score(**fields) -> Score:
@@ -49,7 +49,7 @@ def test_listing_encodes_scores_compactly_with_flags_and_setting_numbers():
                               "b": 1200, "c": {"value": 1.5, "estimated": True}, "d": {"value": 3, "setting": "0-shot"},
                               "e": {"value": 2, "setting": "5-shot"}})
     result = listing([entry])
-    row = result.rows[0]
+    row = listing_row(entry, result.settings)
     assert result.settings == ("5-shot", "0-shot")
     assert row.scores == "a:64.4:as:0 b:1200 c:1.5:e d:3::1 e:2::0"
     assert (row.developer, row.domains, row.params_key, row.context_key, row.price_key) == (
