@@ -303,6 +303,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     cache.load_bulk()
     loaded = _load(inputs, cache, settings.workers)
     content = loaded.content
+    inputs.data.clear()  # parsed now; the bytes of 10,000 files need not stay in memory while pages render
     clock.lap("load")
     problems = inputs.problems + loaded.problems
     catalog, catalog_problems = _catalog(loaded, problems, settings)
@@ -313,7 +314,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
         return BuildResult(problems, timings=clock.laps)
 
     urls = Urls(catalog.site.base_url)
-    env, markdown = _environment(cache, template_dirs, urls)
+    env, markdown = _environment(cache, template_dirs, urls, settings.use_cache)
     plans: list[Any] = plan_outputs(catalog, urls)
     collisions = _static_collisions(plans, statics)
     if collisions:
@@ -392,15 +393,15 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
                        removed=len(removed), timings=clock.laps, published=True)
 
 
-def _environment(cache: BuildCache, template_dirs: list[Path], urls: Urls):
+def _environment(cache: BuildCache, template_dirs: list[Path], urls: Urls, keep: bool):
     """Return the Jinja environment and Markdown renderer, reusing those of the last build when they still fit.
 
     Jinja recompiles a template whose file changed, so only the folders and the base
     URL decide; a dev server then compiles its templates once, not on every save.
     """
-    key = (tuple(template_dirs), urls.base_url, id(cache.markdown))
+    key = (tuple(template_dirs), urls.base_url, id(cache.markdown), keep)
     if cache.runtime.get("environment_key") != key:
-        markdown = Markdown(urls.base_path, cache.markdown)
+        markdown = Markdown(urls.base_path, cache.markdown, keep_blocks=keep)
         cache.runtime.update(environment_key=key, environment=(make_environment(template_dirs, urls, markdown), markdown),
                              closures={})
     return cache.runtime["environment"]

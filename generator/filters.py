@@ -192,13 +192,15 @@ class Markdown:
     handed back, so work done in a worker process reaches the cache.
     """
 
-    def __init__(self, base_path: str, store: dict | None = None):
+    def __init__(self, base_path: str, store: dict | None = None, keep_blocks: bool = True):
         self.base_path = base_path
         self._md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self._md.enable(["table", "strikethrough"])
         self._md.validateLink = safe_link
         self._md.core.ruler.push("modelcat_site", self._rewrite)
         self._store = store if store is not None else {}
+        self._keep_blocks = keep_blocks
+        """A build that keeps no cache renders each description once anyway: keeping them costs memory only."""
         self._fresh: dict = {}
 
     def block(self, text: str, heading_shift: int = 0) -> Markup:
@@ -217,6 +219,8 @@ class Markdown:
     def _cached(self, text: str, mode: int) -> Markup:
         key = (self.base_path, mode, text)
         html = self._store.get(key)
+        if html is None and mode >= 0 and not self._keep_blocks:
+            return Markup(self._md.render(text, {"heading_shift": mode}))
         if html is None:
             if mode < 0 and not _INLINE_SYNTAX.search(text):
                 html = _escape_like_markdown_it(text)  # no Markdown syntax: the text itself, escaped

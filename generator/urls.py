@@ -6,6 +6,8 @@ Every link in templates and exports comes from here, so a `base_url` with a path
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -15,22 +17,22 @@ class Urls:
     base_url: str
     """The site's base URL, ending in "/": absolute, or a path when the host is unknown."""
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The path part of the base URL, e.g. "/catalog/"."""
         return urlsplit(self.base_url).path or "/"
 
-    @property
+    @functools.cached_property
     def is_absolute(self) -> bool:
         return bool(urlsplit(self.base_url).scheme)
 
     def path(self, relative: str) -> str:
         """Return a site-relative link: "models/x/" -> "/catalog/models/x/"."""
-        return self.base_path + quote(relative, safe="/#?=&.-_~")
+        return self.base_path + _quoted(relative)
 
     def absolute(self, relative: str) -> str:
         """Return a full URL where the host is known, else the site-relative link."""
-        return (self.base_url if self.is_absolute else self.base_path) + quote(relative, safe="/#?=&.-_~")
+        return (self.base_url if self.is_absolute else self.base_path) + _quoted(relative)
 
     def href(self, url: str) -> str:
         """Return a content URL as a link: site paths ("/about/") go under the base path."""
@@ -60,6 +62,14 @@ class Urls:
     @staticmethod
     def page(slug: str) -> str:
         return f"{slug}/"
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/#?=&._~-]*")
+
+
+def _quoted(relative: str) -> str:
+    """Return a path with anything but URL-safe characters percent-encoded (slugs pass as they are)."""
+    return relative if _PLAIN_PATH.fullmatch(relative) else quote(relative, safe="/#?=&.-_~")
 
 
 def output_file(relative: str) -> str:
