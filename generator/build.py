@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
 from generator.lint import ModelLinter, lint_catalog, today
 from generator.load import LineMap, Source, find_sources, parse_source
-from generator.render import PagePlan, gather, make_environment, one_per_template, plan_outputs, render_page, \
+from generator.render import gather, make_environment, one_per_template, plan_outputs, render_page, \
     template_closure, template_problem
 from generator.urls import Urls
 from generator.validate import Content, Origin, Validated, collect, unreadable, validate_entry
@@ -51,6 +50,8 @@ log = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).resolve().parent
 RACY_NS = 2_000_000_000
 """A file modified this close to when it was last hashed is hashed again, whatever its stamp says."""
+_MARKDOWN_PER_ENTRY = 100
+"""Markdown results kept per content file before the store is cleared (an entry has some 20 texts)."""
 _PARALLEL_MIN = 256
 """Fewer tasks than this run in this process: starting workers would cost more."""
 
@@ -332,11 +333,16 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
         env.globals["fragment"] = _Fragments(env, memo, template_key)
     else:
         env.globals["fragment"] = _Fragments(env, memo, None)
-    todo = [i for i, plan in enumerate(plans)
-            if whole or not _still_published(out, plan.output, keys[i], cache, current_reads)]
+    long_lived = not cache.autosave  # the dev server: results made in workers come back to its memory
+    compared = long_lived and "catalog" in cache.runtime and not whole
+    if whole:
+        todo = list(range(len(plans)))
+    elif compared:
+        todo = _stale_since_last_build(plans, keys, catalog, cache)
+    else:
+        todo = [i for i, plan in enumerate(plans) if not _still_published(out, plan.output, keys[i], cache, current_reads)]
     clock.lap("plan")
 
-    long_lived = not cache.autosave  # the dev server: results made in workers come back to its memory
     staging = Staging(out)
     staging.start()
 
@@ -366,10 +372,17 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     if render_problems:
         staging.discard()
         return BuildResult(problems + render_problems, timings=clock.laps)
+    fragments = cache.runtime.get("memo", {})
+    made = set(memo.used)
     for _, _, fresh in results:
         if fresh:
             cache.markdown.update(fresh[0])
-            cache.runtime["memo"].update(fresh[1])
+            fragments.update(fresh[1])
+            made.update(fresh[1])
+    if long_lived and 2 * len(todo) > len(plans):  # most pages rendered again: forget what none of them used
+        cache.runtime["memo"] = {key: fragments[key] for key in made if key in fragments}
+    if len(cache.markdown) > _MARKDOWN_PER_ENTRY * (len(content.origins) + 100):
+        cache.markdown.clear()  # texts edited away pile up; a bound keeps the cache from growing without end
 
     current = {plan.output for plan in plans}
     removed = [] if whole else sorted(set(cache.manifest.outputs) - current)
@@ -382,8 +395,14 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     reads = {} if whole else {k: v for k, v in cache.reads.items() if k in current}
     for i, (_, page_reads, _) in zip(todo, results):
         stat = (out / plans[i].output).stat()
-        outputs[plans[i].output] = (keys[i], current_reads.digest(page_reads), stat.st_size, stat.st_mtime_ns)
+        # The dev server finds stale pages by comparing catalogs, not by these hashes; it leaves them
+        # empty, so a later build in a new process renders its pages once more rather than trusting them.
+        read_digest = "" if compared else current_reads.digest(page_reads)
+        outputs[plans[i].output] = (keys[i], read_digest, stat.st_size, stat.st_mtime_ns)
         reads[plans[i].output] = page_reads
+    if long_lived:
+        _update_readers(cache, reads, [plans[i].output for i in todo], whole)
+        cache.runtime["catalog"] = catalog
     cache.manifest.outputs, cache.reads = outputs, reads
     cache.manifest.plan_key = plan_key
     cache.manifest.plan_problems = problems
@@ -432,6 +451,42 @@ def _still_published(out: Path, output: str, key: str, cache: BuildCache, curren
     if record is None or record[0] != key or output not in cache.reads:
         return False
     return record[1] == current.digest(cache.reads[output]) and _stat_matches(out / output, record[2], record[3])
+
+
+def _stale_since_last_build(plans: list, keys: list[str], catalog: Catalog, cache: BuildCache) -> list[int]:
+    """Return the pages to render again, found by comparing this catalog with the last build's.
+
+    A long-lived process (the dev server) still holds the last build's catalog. A
+    page is stale when its key changed or when one of its reads now returns a value
+    that is not equal to the one it returned then; entries that did not change are
+    the very same objects, so most comparisons end at an identity check. Only the
+    pages that read a changed value are looked at, through an index from each read
+    to its readers, so the cost follows the edit rather than the size of the site.
+    """
+    previous = cache.runtime["catalog"]
+    readers: dict[Read, set[str]] = cache.runtime["readers"]
+    changed = [read for read in readers if resolve(catalog, read) != resolve(previous, read)]
+    stale = set().union(*(readers[read] for read in changed)) if changed else set()
+    outputs = cache.manifest.outputs
+    return [i for i, plan in enumerate(plans)
+            if plan.output in stale or plan.output not in outputs or outputs[plan.output][0] != keys[i]]
+
+
+def _update_readers(cache: BuildCache, reads: dict[str, tuple[Read, ...]], rendered: list[str], whole: bool) -> None:
+    """Keep the index from each read to the pages that made it in step with the pages' reads."""
+    readers: dict[Read, set[str]] | None = None if whole else cache.runtime.get("readers")
+    if readers is None:
+        readers = {}
+        for output, page_reads in reads.items():
+            for read in page_reads:
+                readers.setdefault(read, set()).add(output)
+    else:
+        for output in rendered:
+            for read in cache.reads.get(output, ()):
+                readers.get(read, set()).discard(output)
+            for read in reads[output]:
+                readers.setdefault(read, set()).add(output)
+    cache.runtime["readers"] = readers
 
 
 class _ReadDigests:

@@ -200,6 +200,9 @@ class Fingerprints:
         known = self._known.get(id(value))
         if known is not None:
             return known
+        target = getattr(type(value), "__fingerprint_target__", None)
+        if target is not None:  # a wrapper that stands for another value (see `deps.RecordingModel`)
+            return self.of(value.__fingerprint_target__)
         result = self._compute(value)
         self.seed(value, result)
         return result
@@ -242,11 +245,14 @@ class Memo:
         self._store = store
         self._prints = prints
         self.fresh: dict = {}
+        self.used: set = set()
+        """Keys looked up in this process during this build."""
 
     def __call__(self, label: str, compute: Callable[[], Any], *inputs: Any) -> Any:
         if self._store is None or self._prints is None:
             return compute()
         key = (label, *map(self._prints.of, inputs))
+        self.used.add(key)
         value = self._store.get(key)
         if value is None:
             value = self._store[key] = self.fresh[key] = compute()

@@ -34,6 +34,8 @@ class RecordingMapping(Mapping):
     def __getitem__(self, key: Any) -> Any:
         if self._name == ("taxonomies",):  # a taxonomy is itself a mapping: record reads into it instead
             return RecordingMapping((*self._name, key), self._mapping[key], self._reads)
+        if self._name == ("models",):  # a page showing a model's name depends on its name only
+            return RecordingModel(key, self._mapping[key], self._reads)
         self._reads.add((*self._name, key))
         return self._mapping[key]
 
@@ -51,6 +53,33 @@ class RecordingMapping(Mapping):
     def __len__(self) -> int:
         self._reads.add((*self._name, WHOLE))
         return len(self._mapping)
+
+
+class RecordingModel:
+    """A model looked up by slug, noting which of its fields a page reads.
+
+    Reading a field records ("models", slug, field); anything else (a method, or
+    hashing the model whole for a cached fragment) records the whole model.
+    """
+
+    def __init__(self, slug: str, model: Any, reads: set[Read]):
+        self._slug = slug
+        self._model = model
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._model, name)
+        if name.startswith("_") or callable(value):
+            self._reads.add(("models", self._slug))
+        else:
+            self._reads.add(("models", self._slug, name))
+        return value
+
+    @property
+    def __fingerprint_target__(self) -> Any:
+        """What `cache.Fingerprints` hashes in place of this wrapper; the page then depends on all of it."""
+        self._reads.add(("models", self._slug))
+        return self._model
 
 
 _MAPPINGS = ("models", "benchmarks", "comparisons", "pages", "variants", "derivatives", "comparisons_of",
@@ -79,6 +108,9 @@ class RecordingCatalog:
 
 def resolve(catalog: Catalog, read: Read) -> Any:
     """Return what a recorded read returns now (a missing key reads as None)."""
+    if read[0] == "models" and len(read) == 3:  # one field of one model
+        model = catalog.models.get(read[1])
+        return None if model is None else getattr(model, read[2])
     *path, key = read
     value: Any = getattr(catalog, path[0])
     for part in path[1:]:

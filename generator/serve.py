@@ -66,8 +66,9 @@ Builder = Callable[..., BuildResult]
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
     """Build the site, serve it at http://host:port/ and rebuild on every save, until Ctrl-C.
 
-    The site is built into a temporary folder with its base URL pointing at this
-    server, so the deployable output (SITE/_site) never receives local links.
+    The site is built into a preview folder (see `preview_folder`) with its base URL
+    pointing at this server, so the deployable output (SITE/_site) never receives
+    local links.
     """
     require_site(settings.site_dir)
     if not is_loopback(host):
@@ -372,8 +373,8 @@ def watch_patterns(site_dir: Path) -> list[str]:
 
     That is site.yaml, content/, and templates/ and static/ of both the site and the
     bundled theme the build falls back to. The site's own folders are watched even
-    before they exist, so creating templates/ takes effect. The output folder is a
-    temporary folder outside the site, so it is never watched.
+    before they exist, so creating templates/ takes effect. The output folder lies
+    outside the site, in the user's cache folder, so it is never watched.
     """
     folders = [site_dir / "content", site_dir / "templates", site_dir / "static",
                *theme_dirs(site_dir, "templates"), *theme_dirs(site_dir, "static")]

@@ -27,6 +27,11 @@ def change_field(site: Path, pick: int, value: int) -> None:
     path.write_text(text.replace("summary: ", f"summary: Revised {value}. ", 1))
 
 
+def change_name(site: Path, pick: int, value: int) -> None:
+    path = _models(site)[pick % len(_models(site))]
+    path.write_text(re.sub(r"^name: (.*)$", rf"name: \1 v{value}", path.read_text(), count=1, flags=re.M))
+
+
 def change_score(site: Path, pick: int, value: int) -> None:
     path = _models(site)[pick % len(_models(site))]
     path.write_text(re.sub(r"value: [0-9.]+", f"value: {value % 100}.5", path.read_text(), count=1))
@@ -75,7 +80,7 @@ def edit_benchmarks(site: Path, pick: int, value: int) -> None:
         f"name: MedQA v{value - 1}", f"name: MedQA v{value}", 1))
 
 
-EDITS = [change_field, change_score, add_entry, delete_entry, rename_entry, break_file, fix_files,
+EDITS = [change_field, change_name, change_score, add_entry, delete_entry, rename_entry, break_file, fix_files,
          edit_template, edit_static, edit_benchmarks]
 
 
@@ -102,6 +107,7 @@ def test_incremental_build_equals_clean_build(tmp_path_factory, steps, in_memory
     site, out = fresh_site(root), root / "out"
     cache_dir = root / "cache"
     memory = BuildCache()
+    memory.autosave = False  # as the dev server keeps it: compared with its last catalog, saved on exit only
 
     def incremental():
         cache = memory if in_memory else BuildCache.open(cache_dir)
