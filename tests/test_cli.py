@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -77,3 +78,28 @@ def test_console_script_is_the_same_program():
     assert exe, "modelcat console script is not installed"
     result = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("modelcat ")
+
+
+def test_a_slow_build_shows_progress_on_a_terminal_and_a_timing_summary():
+    import io
+
+    from generator.build import BuildResult
+    from generator.cli import _ProgressBar, _summary
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    bar = _ProgressBar(screen, delay=0)
+    bar.update(5, 10)
+    bar.close()
+    assert "Rendering [###############...............] 5/10" in screen.getvalue()
+    quiet = io.StringIO()
+    _ProgressBar(quiet, delay=0).update(5, 10)
+    assert quiet.getvalue() == ""  # not a terminal: no bar in logs
+    result = BuildResult([], rendered=3, skipped=7, written=3, removed=1, timings={"load": 0.75, "render": 0.5})
+    assert _summary(result, Path("out")).splitlines() == [
+        "Built out in 1.25 s: 3 rendered, 7 unchanged, 3 written, 1 removed.",
+        "  load 0.75 s, render 0.50 s",
+    ]
