@@ -1,7 +1,8 @@
 """The dev server: build, serve the output, rebuild after each burst of saves, reload the browser.
 
-It is made of livereload's parts (its polling file watcher, its WebSocket protocol
-handler and its browser script) inside a Tornado application of our own, because
+It is made of livereload's parts (its WebSocket protocol handler and its browser
+script) inside a Tornado application of our own, with a file watcher fed by the
+operating system (`generator.watch`), because
 livereload's `Server` has pitfalls measured on this machine (toolchain.md section 3):
 it drops a change that comes less than 3 s after the last reload, runs the build on
 the serving thread, says nothing in the browser when a build raises, injects its
@@ -19,7 +20,6 @@ import concurrent.futures
 import contextlib
 import errno
 import fcntl
-import glob
 import ipaddress
 import logging
 import mimetypes
@@ -40,22 +40,18 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from livereload.watcher import Watcher
 from tornado import netutil, web
 from tornado.httpserver import HTTPServer
 
 from generator.build import BuildResult, Settings, build, normalize_base_url, require_site, theme_dirs
 from generator.cache import BuildCache, default_cache_dir
 from generator.errors import UsageError, sort_problems, summarize
+from generator.watch import SiteWatcher
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.1
-"""How often the watched folders are scanned for changes (at least)."""
-SCAN_SHARE = 0.05
-"""Largest share of one core spent scanning: a big site is scanned less often."""
 QUIET_SECONDS = 0.05
-"""A burst of saves is over when a scan this long after the last change finds nothing new."""
+"""A burst of saves is over when nothing changed for this long."""
 LONGEST_BURST_SECONDS = 2.0
 """Build anyway when files keep changing for this long."""
 
@@ -182,8 +178,7 @@ class DevServer:
     """The running preview of one site: its watcher, its builds, and what it serves."""
 
     def __init__(self, settings: Settings, url: str, build_site: Builder = build,
-                 poll_seconds: float = POLL_SECONDS, quiet_seconds: float = QUIET_SECONDS,
-                 cache: BuildCache | None = None):
+                 quiet_seconds: float = QUIET_SECONDS, cache: BuildCache | None = None):
         self.settings = replace(settings, site_dir=settings.site_dir.resolve())
         self.url = url
         self.port = urlsplit(url).port
@@ -195,18 +190,16 @@ class DevServer:
         self._cache = cache or BuildCache()
         """Kept between builds: each save re-does only what it changed."""
         self._first: Outcome | None = None
-        self._poll_seconds = poll_seconds
+        self._first_started = 0.0
         self._quiet_seconds = quiet_seconds
         self._browsers: set[_ReloadSocket] = set()
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="modelcat-build")
         self._last_report = ""
         self._has_site = False
-        # The watcher notes the time it is created: a file saved after that, even
-        # during the first build, counts as changed on the first scan.
-        self._watcher = Watcher()
+        self._watcher = SiteWatcher(self.settings.site_dir, self._note_change)
         self._changed: set[str] = set()
-        for pattern in watch_patterns(self.settings.site_dir):
-            self._watcher.watch(pattern, self._note_change, ignore=is_editor_temp_file)
+        """Files changed since the watch loop last looked; filled on the watcher's thread."""
+        self._changed_lock = threading.Lock()
 
     @property
     def root(self) -> Path:
@@ -217,6 +210,8 @@ class DevServer:
         self._loop = asyncio.get_running_loop()
         self._idle = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        """Set when files changed."""
         if threading.current_thread() is threading.main_thread() and sys.platform != "win32":
             self._loop.add_signal_handler(signal.SIGTERM, self._stopping.set)
         http = HTTPServer(web.Application([
@@ -227,6 +222,7 @@ class DevServer:
         ], log_function=_log_request))
         http.add_sockets(sockets)
         _say(f"Serving {self.settings.site_dir} at {self.url} (Ctrl-C to stop).")
+        self._watcher.start()
         watching = asyncio.create_task(self._build_and_watch(open_browser))
         stopping = asyncio.create_task(self._stopping.wait())
         try:
@@ -237,6 +233,7 @@ class DevServer:
             watching.cancel()
             stopping.cancel()
             http.stop()
+            self._watcher.stop()
             for browser in list(self._browsers):
                 browser.close()
             self._worker.shutdown(wait=True, cancel_futures=True)
@@ -269,34 +266,38 @@ class DevServer:
         threads (forking beside threads is unsafe), so this lets a large site's first
         build use every core; later builds are small and run on the build thread.
         """
+        self._first_started = time.time()
         self._first = self._build_once()
 
     async def _build_and_watch(self, open_browser: bool) -> None:
+        if self._first is not None:
+            # The first build ran before the watcher started: catch the saves made meanwhile.
+            self._note_change(await self._loop.run_in_executor(
+                self._worker, self._watcher.changed_since, self._first_started))
         await self._rebuild(frozenset(), self._first)
         if open_browser and not await self._loop.run_in_executor(None, webbrowser.open, self.url):
             _say(f"Could not open a web browser; visit {self.url}")
         burst = Debouncer(self._quiet_seconds, LONGEST_BURST_SECONDS)
         while True:
-            started = self._loop.time()
-            changed = await self._loop.run_in_executor(self._worker, self._scan)
+            with contextlib.suppress(TimeoutError):  # in a burst, look again as soon as it could be over
+                await asyncio.wait_for(self._wake.wait(), self._quiet_seconds if burst.pending else None)
+            self._wake.clear()
             now = self._loop.time()
-            burst.add(changed, now)
+            burst.add(self._take_changes(), now)
             if burst.due(now):
                 await self._rebuild(burst.take())
-            # In a burst, look again as soon as it could be over; else poll as often as the site's size allows.
-            pause = self._quiet_seconds if burst.pending else max(self._poll_seconds, (now - started) / SCAN_SHARE)
-            await asyncio.sleep(pause)
 
-    def _scan(self) -> set[str]:
-        """Return the watched files added, changed or removed since the last scan (worker thread)."""
-        self._watcher.examine()
-        changed, self._changed = self._changed, set()
+    def _note_change(self, paths: set[str]) -> None:
+        """Remember changed files and wake the watch loop; called on the watcher's thread."""
+        if paths:
+            with self._changed_lock:
+                self._changed |= paths
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def _take_changes(self) -> set[str]:
+        with self._changed_lock:
+            changed, self._changed = self._changed, set()
         return changed
-
-    def _note_change(self, paths: list[str] | None = None) -> None:
-        # livereload's watcher passes the changed files of a glob, or nothing when a file
-        # was removed; then the removed file is its `filepath`.
-        self._changed.update(paths if paths is not None else [self._watcher.filepath])
 
     async def _rebuild(self, changes: frozenset[str], done: Outcome | None = None) -> None:
         was_ok = self.failure_page is None
@@ -366,34 +367,6 @@ def _say(text: str) -> None:
 
 
 # --- Watching -------------------------------------------------------------------------
-
-
-def watch_patterns(site_dir: Path) -> list[str]:
-    """Return glob patterns for every file a build reads.
-
-    That is site.yaml, content/, and templates/ and static/ of both the site and the
-    bundled theme the build falls back to. The site's own folders are watched even
-    before they exist, so creating templates/ takes effect. The output folder lies
-    outside the site, in the user's cache folder, so it is never watched.
-    """
-    folders = [site_dir / "content", site_dir / "templates", site_dir / "static",
-               *theme_dirs(site_dir, "templates"), *theme_dirs(site_dir, "static")]
-    unique = dict.fromkeys(folder.resolve() for folder in folders)
-    return [glob.escape(str(site_dir / "site.yaml"))] + [glob.escape(str(folder)) + "/**/*" for folder in unique]
-
-
-_EDITOR_TEMP = re.compile(r"""
-    ^\.                     # hidden: vim .x.swp, emacs .#x locks, atomic-save temporaries
-    | ~$ | ^\#.*\#$         # backups (x~) and emacs autosaves (#x#)
-    | \.(swp|swo|swx|tmp|part|crdownload)$
-    | ___jb_(tmp|old)___$   # JetBrains safe-write files
-    | ^4913$                # vim's probe for a writable folder
-""", re.VERBOSE)
-
-
-def is_editor_temp_file(path: str) -> bool:
-    """Return whether a file is an editor's temporary file, which never triggers a build."""
-    return bool(_EDITOR_TEMP.search(Path(path).name))
 
 
 @dataclass

@@ -34,8 +34,8 @@ from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
 from generator.build import BuildResult, Settings
 from generator.errors import Code, Problem, Severity
 from generator.serve import (
-    Debouncer, DevServer, Found, Outcome, bind, content_type, failure_page, find_file, inject_script,
-    is_editor_temp_file, is_loopback, server_url, stylesheet_changes, watch_patterns,
+    Debouncer, DevServer, Found, Outcome, bind, content_type, failure_page, find_file, inject_script, is_loopback,
+    server_url, stylesheet_changes,
 )
 
 SCRIPT = b'<script src="/livereload.js?port=1"></script>'
@@ -83,15 +83,6 @@ def test_debouncer_builds_anyway_when_changes_never_stop():
     assert len(burst.take()) == 101
 
 
-@pytest.mark.parametrize("name, ignored", [
-    (".alpha-4b.yaml.swp", True), (".#alpha-4b.yaml", True), ("#alpha-4b.yaml#", True),
-    ("alpha-4b.yaml~", True), ("alpha-4b.yaml.tmp", True), ("site.css___jb_tmp___", True),
-    ("4913", True), ("alpha-4b.yaml", False), ("site.css", False), ("model.html", False), ("2024.yaml", False),
-])
-def test_editor_temp_files_never_trigger_a_build(name, ignored):
-    assert is_editor_temp_file(f"/site/content/models/{name}") is ignored
-
-
 def test_only_a_stylesheet_change_gets_a_css_reload(tmp_path):
     site_static, theme_static = tmp_path / "static", tmp_path / "theme" / "static"
     css = str(site_static / "css" / "site.css")
@@ -101,12 +92,6 @@ def test_only_a_stylesheet_change_gets_a_css_reload(tmp_path):
     assert stylesheet_changes([str(tmp_path / "templates/extra.css")], [site_static]) is None
     assert stylesheet_changes([str(site_static / "logo.svg")], [site_static]) is None
     assert stylesheet_changes([], [site_static]) is None
-
-
-def test_watch_patterns_cover_what_the_build_reads(tmp_path):
-    # The site's own folders are watched before they exist; the bundled theme is what it falls back to.
-    folders = [tmp_path / "content", tmp_path / "templates", tmp_path / "static", ROOT / "templates", ROOT / "static"]
-    assert watch_patterns(tmp_path) == [str(tmp_path / "site.yaml")] + [f"{folder}/**/*" for folder in folders]
 
 
 @pytest.fixture
@@ -233,7 +218,7 @@ class ThreadedServer:
         self.build = FakeBuild()
         settings = Settings(self.site, out_dir=tmp_path / "out", base_url=self.url)
         # A long quiet time keeps a burst together even when this busy machine pauses the test mid-burst.
-        self.server = DevServer(settings, self.url, self.build, poll_seconds=0.02, quiet_seconds=0.3)
+        self.server = DevServer(settings, self.url, self.build, quiet_seconds=0.3)
         self.thread = threading.Thread(target=asyncio.run, args=(self.server.run(sockets),))
         self.thread.start()
         assert "<h1>first</h1>" in self.get()  # waits for the first build to finish
