@@ -20,6 +20,7 @@ import concurrent.futures
 import contextlib
 import errno
 import fcntl
+import gc
 import ipaddress
 import logging
 import mimetypes
@@ -322,6 +323,13 @@ class DevServer:
             return Outcome(None, str(exc), time.perf_counter() - started)
         except Exception:  # a bug in modelcat: show it, and keep serving the last good site
             return Outcome(None, traceback.format_exc(), time.perf_counter() - started)
+        finally:
+            # The build cache outlives every build. Frozen, its objects are left out of
+            # the cycle collector's full passes, which at 10,000 models scanned 1.2
+            # million of them for 1.1 s, often while the reloaded page waited. Builds
+            # leave no garbage cycles (gc.collect() after a rebuild finds none), so
+            # freezing keeps nothing alive that would otherwise be freed.
+            gc.freeze()
         return Outcome(result, None, time.perf_counter() - started)
 
     def _report(self, changes: frozenset[str], outcome: Outcome) -> None:
