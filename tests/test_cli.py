@@ -1,6 +1,7 @@
 """The command line: commands, exit codes, and no tracebacks."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,15 @@ def test_a_slow_build_shows_progress_on_a_terminal_and_a_timing_summary():
         "Built out in 1.25 s: 3 rendered, 7 unchanged, 3 written, 1 removed.",
         "  load 0.75 s, render 0.50 s",
     ]
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    # `modelcat schema | head -1`: the reading end is gone before modelcat writes.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "generator", "schema"], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1 and result.stderr == ""
