@@ -223,7 +223,9 @@ class DevServer:
         ], log_function=_log_request))
         http.add_sockets(sockets)
         _say(f"Serving {self.settings.site_dir} at {self.url} (Ctrl-C to stop).")
-        self._watcher.start()
+        notice = self._watcher.start()
+        if notice:
+            _say(f"Warning: {notice}")
         watching = asyncio.create_task(self._build_and_watch(open_browser))
         stopping = asyncio.create_task(self._stopping.wait())
         try:

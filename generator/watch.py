@@ -20,11 +20,14 @@ from watchdog.events import (
     FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler,
 )
 from watchdog.observers import Observer
-from watchdog.observers.api import ObservedWatch
+from watchdog.observers.api import BaseObserver, ObservedWatch
+from watchdog.observers.polling import PollingObserver
 
 from generator.build import theme_dirs
 
 SITE_FOLDERS = ("content", "templates", "static")
+POLL_SECONDS = 1.0
+"""How often files are looked at where the system gives no file events."""
 CHANGES = [FileCreatedEvent, FileModifiedEvent, FileAttribEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 """The events that can change a build. Opening and reading files are left out, so
@@ -69,14 +72,27 @@ class SiteWatcher(FileSystemEventHandler):
         self.site_file = site_dir / "site.yaml"
         self.folders = watched_folders(site_dir)
         self._on_change = on_change
-        self._observer = Observer()
+        self._observer: BaseObserver = Observer()
         self._watches: dict[Path, ObservedWatch] = {}
 
-    def start(self) -> None:
-        self._observer.schedule(self, str(self.site_dir), recursive=False, event_filter=CHANGES)
+    def start(self) -> str | None:
+        """Start watching; return a notice when the system gives no file events and polling stands in."""
+        try:
+            self._start(Observer())
+        except OSError as exc:  # inotify's limits reached, or a file system without events
+            with contextlib.suppress(Exception):
+                self._observer.stop()
+            self._start(PollingObserver(timeout=POLL_SECONDS))
+            return (f"file events are unavailable ({exc.strerror or exc}); "
+                    f"looking for changes every {POLL_SECONDS:g} s instead.")
+        return None
+
+    def _start(self, observer: BaseObserver) -> None:
+        self._observer, self._watches = observer, {}
+        observer.schedule(self, str(self.site_dir), recursive=False, event_filter=CHANGES)
         for folder in self.folders:
             self._watch(folder)
-        self._observer.start()
+        observer.start()
 
     def stop(self) -> None:
         self._observer.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import queue
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from generator import watch
 from generator.watch import SiteWatcher, is_editor_temp_file, watched_folders
 
 QUIET = 0.5
@@ -23,7 +25,7 @@ class Recorder:
     def __init__(self, site: Path):
         self.reports: queue.Queue[set[str]] = queue.Queue()
         self.watcher = SiteWatcher(site, self.reports.put)
-        self.watcher.start()
+        self.notice = self.watcher.start()
 
     def changes(self, wait: float = 10.0) -> set[str]:
         """Return every path reported until the events stop coming; wait for the first."""
@@ -138,3 +140,23 @@ def test_changed_since_finds_saves_made_before_watching(site):
     (site / "content" / "models" / ".new.yaml.swp").write_text("swap")
     watcher = SiteWatcher(site, lambda paths: None)
     assert watcher.changed_since(started - 1) == {str(site / "content" / "models" / "new.yaml")}
+
+
+def test_without_file_events_the_watcher_polls_and_says_so(site, monkeypatch):
+    class NoFileEvents(watch.Observer):
+        def start(self):
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watch, "Observer", NoFileEvents)
+    recorder = Recorder(site)
+    try:
+        assert "file events are unavailable (inotify watch limit reached)" in recorder.notice
+        time.sleep(0.2)  # the first look is the baseline: a change after it is one
+        (site / "content" / "models" / "a.yaml").write_text("name: A, polled\n")
+        assert recorder.changes() == {str(site / "content" / "models" / "a.yaml")}
+    finally:
+        recorder.watcher.stop()
+
+
+def test_with_file_events_the_watcher_says_nothing(recorder):
+    assert recorder.notice is None
