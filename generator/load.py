@@ -346,8 +346,11 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
             message = "the file holds more than one YAML document (a second --- line)."
         elif exc.context and exc.problem:
             message = f"{exc.problem} ({exc.context})."
+        hint = "check the indentation and quoting near this line."
+        if mark and _tab_before(text, mark.line, mark.column):
+            hint = "YAML indents with spaces only: replace the tabs on this line with spaces."
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {message}", line=line,
-                                             hint="check the indentation and quoting near this line.")])
+                                             hint=hint)])
     except yaml.YAMLError as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
@@ -361,6 +364,12 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
                                              hint="write values out instead of expanding anchors and aliases.")])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
+
+
+def _tab_before(text: str, line: int, column: int) -> bool:
+    """Whether a tab stands at or before `column` of `line` (both from 0): YAML's most puzzling error."""
+    lines = text.splitlines()
+    return line < len(lines) and "\t" in lines[line][:column + 1]
 
 
 class _Walk:

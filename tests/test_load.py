@@ -79,3 +79,12 @@ def test_load_works_out_lines_only_when_asked(tmp_path):
     assert problems == []
     assert entry.lines.line_of(("benchmarks", "medqa", "value")) == 4
     assert entry.lines.line_of(("benchmarks", "medqa", "nope")) == 3  # nearest parent
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("name: A\n\tsummary: indented with a tab\n", "YAML indents with spaces only"),
+    ("name: A\nsummary: \"never closed\n", "check the indentation and quoting"),
+])
+def test_a_syntax_error_hints_at_its_likely_cause(text, hint):
+    [problem] = parse_yaml(text, "f.yaml").problems
+    assert problem.code == Code.YAML_SYNTAX and problem.hint.startswith(hint)
