@@ -344,12 +344,18 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     clock.lap("plan")
 
     staging = Staging(out)
-    staging.start()
+    try:
+        staging.start()
+    except OSError as exc:
+        return BuildResult(problems + [_unwritable(out, exc)], timings=clock.laps)
 
     def render_one(index: int) -> tuple[Problem | None, tuple[Read, ...], dict]:
         plan = plans[todo[index]]
         if isinstance(plan, _StaticPlan):
-            staging.copy(plan.output, plan.source)
+            try:
+                staging.copy(plan.output, plan.source)
+            except OSError as exc:
+                return _unwritable(out, exc), (), {}
             return None, (), {}
         reads: set[Read] = set()
         seen = RecordingCatalog(catalog, reads) if keep else catalog
@@ -361,7 +367,10 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
                 data = render_page(env, plan, gathered, seen)
             except Exception as exc:  # noqa: BLE001 - a broken template is the site author's problem, reported as such
                 return template_problem(exc, plan, template_dirs, settings.site_dir), (), {}
-        staging.write(plan.output, data)
+        try:
+            staging.write(plan.output, data)
+        except OSError as exc:
+            return _unwritable(out, exc), (), {}
         if not keep:
             return None, (), {}
         return None, tuple(sorted(reads, key=repr)), (markdown.take_fresh(), memo.take_fresh() if long_lived else {})
@@ -370,7 +379,8 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     clock.lap("render")
     render_problems = one_per_template([p for p, _, _ in results if p is not None])
     if render_problems:
-        staging.discard()
+        with contextlib.suppress(OSError):
+            staging.discard()
         return BuildResult(problems + render_problems, timings=clock.laps)
     fragments = cache.runtime.get("memo", {})
     made = set(memo.used)
@@ -387,7 +397,10 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     current = {plan.output for plan in plans}
     removed = [] if whole else sorted(set(cache.manifest.outputs) - current)
     written = [plans[i].output for i in todo]
-    staging.publish(written, removed, whole)
+    try:
+        staging.publish(written, removed, whole)
+    except OSError as exc:
+        return BuildResult(problems + [_unwritable(out, exc)], timings=clock.laps)
     clock.lap("write")
     if not keep:
         return BuildResult(problems, rendered=len(todo), written=len(written), timings=clock.laps, published=True)
@@ -510,6 +523,12 @@ class _ReadDigests:
                 part = self._memo[read] = self._prints.of(resolve(self._catalog, read))
             parts.append(part)
         return digest(*parts)
+
+
+def _unwritable(out: Path, exc: OSError) -> Problem:
+    """The problem of an output that cannot be written: a full disk, no permission, a file where a folder goes."""
+    return Problem(Code.OUTPUT_ERROR, str(out), "", f"could not write {exc.filename or out}: {exc.strerror or exc}.",
+                   hint="check that the output folder can be written and the disk has room, or choose another --out.")
 
 
 def _stat_matches(path: Path, size: int, mtime_ns: int) -> bool:

@@ -142,11 +142,15 @@ class BuildCache:
         """Write the cache back; the large part only when it changed."""
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if self._bulk_dirty and self._bulk_loaded:
-            _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads, self.lints))
-            self._bulk_dirty = False
-        _write(self.folder / "manifest.pickle", self.manifest)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self._bulk_dirty and self._bulk_loaded:
+                _write(self.folder / "bulk.pickle", (CODE_VERSION, self.entries, self.markdown, self.reads, self.lints))
+                self._bulk_dirty = False
+            _write(self.folder / "manifest.pickle", self.manifest)
+        except OSError as exc:  # the cache only saves time: the site is built all the same
+            log.warning("Could not write the build cache in %s (%s); the next build starts from scratch.",
+                        self.folder, exc.strerror or exc)
 
 
 def _read(path: Path) -> Any:

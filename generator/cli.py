@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         # Python's own advice: point stdout at devnull so the flush at exit cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # the machine refused a file modelcat writes (`new`, `schema --out`)
+        print(f"modelcat {args.command}: could not write {exc.filename or 'a file'}: {exc.strerror or exc}.",
+              file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

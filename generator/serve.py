@@ -115,9 +115,14 @@ def preview_folder(settings: Settings) -> Iterator[tuple[Path, BuildCache]]:
 
 
 def _lock(folder: Path):
-    """Return an open lock file held for this session, or None if another server holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / "serve.lock", "w")
+    """Return an open lock file held for this session, or None if another server holds it or it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / "serve.lock", "w")
+    except OSError as exc:
+        log.warning("Could not use the cache folder %s (%s); this session keeps its preview in a temporary folder.",
+                    folder, exc.strerror or exc)
+        return None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -116,3 +116,30 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     finally:
         os.close(write_end)
     assert result.returncode == 1 and result.stderr == ""
+
+
+def test_an_output_that_cannot_be_written_is_an_error_not_a_traceback(site_copy, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the output's parent folder would go")
+    result = run_cli("build", site_copy, "--out", blocker / "site")
+    assert result.returncode == 1, result.output
+    assert f"{blocker / 'site'}: could not write" in result.stderr and "[MC031]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(site_copy, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the cache folder would go")
+    out = tmp_path / "out"
+    result = run_cli("build", site_copy, "--out", out, "--cache-dir", blocker / "cache")
+    assert result.returncode == 0, result.output
+    assert "Could not write the build cache" in result.stderr and "Traceback" not in result.output
+    assert "Alpha 4B" in (out / "models/alpha-4b/index.html").read_text()
+
+
+def test_new_where_no_file_can_be_written_says_so(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: T\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "models").write_text("a file where the models folder goes")
+    result = run_cli("new", "alpha-4b", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == "modelcat new: could not write content/models: File exists.\n"

@@ -577,3 +577,13 @@ def test_open_flag_opens_the_preview_in_a_browser(site_copy, tmp_path):
         time.sleep(0.05)
     assert running.stop() == 0
     assert opened.read_text() == running.url
+
+
+def test_an_unusable_cache_folder_gets_a_temporary_preview(site_copy, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the cache folder would go")
+    running = ServerProcess(site_copy, env={"XDG_CACHE_HOME": str(blocker / "cache")})
+    running.wait_for(r"Built the site in")
+    assert "Alpha 4B" in urllib.request.urlopen(running.url + "models/alpha-4b/", timeout=20).read().decode()
+    assert running.stop() == 0
+    assert "Could not use the cache folder" in running.output and "Traceback" not in running.output
