@@ -100,10 +100,6 @@ class Catalog:
         """Models shown in default listings: active ones, newest first."""
         return tuple(m for m in self.models.values() if m.is_listed)
 
-    def term_of(self, taxonomy: str, name: str) -> Term:
-        """Return the term a model's developer, domain or modality belongs to."""
-        return self.taxonomies[taxonomy][slugify(name)]
-
 
 def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
     """Check references across entries and derive listings; no catalog if any check fails."""

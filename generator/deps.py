@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.catalog import Catalog, slugify
+from generator.catalog import Catalog
 
 WHOLE = "*"
 """The key recorded for reading a mapping as a whole."""
@@ -101,9 +101,6 @@ class RecordingCatalog:
     def listed(self) -> tuple:
         self._reads.add(("models", WHOLE))
         return self._catalog.listed
-
-    def term_of(self, taxonomy: str, name: str) -> Any:
-        return self.taxonomies[taxonomy][slugify(name)]  # type: ignore[attr-defined]
 
 
 def resolve(catalog: Catalog, read: Read) -> Any:

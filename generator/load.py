@@ -103,12 +103,6 @@ class RawEntry:
     """Markdown after a page's front matter."""
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    entries: list[RawEntry]
-    problems: list[Problem]
-
-
 # (kind, file or folder under the site root), in the order they are read
 _SOURCES = (
     ("site", "site.yaml"),
@@ -118,18 +112,6 @@ _SOURCES = (
     ("page", "content/pages"),
 )
 _SUFFIX = {"model": ".yaml", "comparison": ".yaml", "page": ".md"}
-
-
-def load_content(site_dir: Path) -> LoadResult:
-    """Parse site.yaml and every content file under `site_dir`, in sorted order."""
-    sources, problems = find_sources(site_dir)
-    entries = []
-    for source in sources:
-        entry, file_problems = parse_source(source, source.file.read_bytes())
-        problems.extend(file_problems)
-        if entry is not None:
-            entries.append(entry)
-    return LoadResult(entries, problems)
 
 
 def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
