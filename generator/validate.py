@@ -71,11 +71,6 @@ class Validated:
     """Benchmark ids the benchmarks file declares, valid or not."""
 
 
-def validate_entries(entries: list[RawEntry]) -> tuple[Content, list[Problem]]:
-    """Validate every raw entry; return the valid ones and the problems of the rest."""
-    return collect([validate_entry(entry) for entry in entries])
-
-
 def validate_entry(entry: RawEntry) -> Validated:
     """Validate one parsed file."""
     origin = Origin(entry.path, entry.lines)
