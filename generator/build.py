@@ -38,7 +38,7 @@ from generator.deps import Read, RecordingCatalog, resolve
 from generator.errors import Code, Problem, UsageError, fails
 from generator.filters import Markdown
 from generator.lint import ModelLinter, lint_catalog, today
-from generator.load import LineMap, Source, find_sources, parse_source
+from generator.load import LineMap, Source, find_sources, list_theme_files, parse_source
 from generator.render import gather, make_environment, one_per_template, plan_outputs, render_page, \
     template_closure, template_problem
 from generator.urls import Urls
@@ -153,6 +153,8 @@ def _check(settings: Settings, cache: BuildCache | None) -> CheckResult:
     require_site(settings.site_dir)
     cache = cache or BuildCache()
     inputs = _read_inputs(settings, cache)
+    for kind in ("templates", "static"):  # `build` reads them; their refusals are content problems
+        inputs.problems += list_theme_files(settings.site_dir, kind, theme_dirs(settings.site_dir, kind))[1]
     loaded = _load(inputs, cache, settings.workers)
     problems = inputs.problems + loaded.problems
     catalog, catalog_problems = _catalog(loaded, problems, settings)
@@ -441,11 +443,8 @@ def _environment(cache: BuildCache, template_dirs: list[Path], urls: Urls, keep:
 
 def _theme_files(site_dir: Path, kind: str, cache: BuildCache, inputs: _Inputs) -> dict[str, Path]:
     """Return the theme's files by relative path (the site's own winning over the bundled ones), hashed into `inputs`."""
-    found: dict[str, Path] = {}
-    for folder in reversed(theme_dirs(site_dir, kind)):
-        for path in folder.rglob("*"):
-            if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
-                found[path.relative_to(folder).as_posix()] = path
+    found, refused = list_theme_files(site_dir, kind, theme_dirs(site_dir, kind))
+    inputs.problems += refused
     for relative, path in sorted(found.items()):
         inputs.digests[f"{kind}:{relative}"] = _digest_file(path, cache, inputs)
     return found

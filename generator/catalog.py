@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.errors import Code, Problem
-from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Page, Score, SiteConfig
+from generator.schema import BUILTIN_COLUMNS, DEVICE_NAMES, Benchmark, Comparison, Model, Page, Score, SiteConfig
 from generator.validate import Content
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,27 @@ TAXONOMIES = ("developers", "domains", "modalities")
 _SLUG_HINT = "a model's slug is its file name in content/models/ without .yaml."
 
 
+MAX_TERM_SLUG = 60
+"""Longest URL segment made from a name; a longer one is cut and given a hash."""
+
+
 @functools.lru_cache(maxsize=None)
 def slugify(text: str) -> str:
     """Return a URL segment for a taxonomy term: "Mistral AI" -> "mistral-ai".
 
     Names with no ASCII letters or digits (say, in another script) get a short hash,
-    so every term still has a stable, distinct URL.
+    and so do names too long for a folder name (cut to their first words) and names
+    Windows keeps for devices ("con"), so every term has a stable, distinct URL that
+    any file system can hold.
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "t-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    if slug and len(slug) <= MAX_TERM_SLUG and slug not in DEVICE_NAMES:
+        return slug
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if not slug:
+        return "t-" + digest
+    return slug[:MAX_TERM_SLUG - 9].rstrip("-") + "-" + digest
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,11 @@ class Catalog:
 def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
     """Check references across entries and derive listings; no catalog if any check fails."""
     problems: list[Problem] = []
-    for model in content.models.values():
+    # Invalid entries are checked too, as far as they are valid (see `validate.Validated.partial`).
+    for model in [*content.models.values(), *(p for (kind, _), p in content.partial.items() if kind == "model")]:
         _check_model(model, content, problems)
-    for comparison in content.comparisons.values():
+    for comparison in [*content.comparisons.values(),
+                       *(p for (kind, _), p in content.partial.items() if kind == "comparison")]:
         _check_comparison(comparison, content, problems)
     for page in content.pages.values():
         if page.slug in RESERVED_ROOTS:
@@ -150,14 +163,15 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
         if ref is not None and ref.slug is not None:
             resolve((name,), ref.slug)
     for index, slug in enumerate(model.related):
-        resolve(("related", index), slug)
+        if slug is not None:  # None: an invalid item of a partial entry, reported already
+            resolve(("related", index), slug)
     for benchmark_id, score in model.benchmarks.items():
         benchmark = content.benchmarks.get(benchmark_id)
-        if benchmark is None and ("benchmark", benchmark_id) not in content.origins:
+        if benchmark is None and ("benchmark", benchmark_id) not in content.origins and content.benchmarks_read:
             problems.append(origin.problem(
                 Code.UNKNOWN_BENCHMARK, ("benchmarks", benchmark_id), f'unknown benchmark id "{benchmark_id}".',
                 hint=_did_you_mean(benchmark_id, content.benchmarks, "benchmark ids are the keys of content/benchmarks.yaml.")))
-        elif benchmark is not None and benchmark.unit == "%" and not 0 <= score.value <= 100:
+        elif benchmark is not None and score is not None and benchmark.unit == "%" and not 0 <= score.value <= 100:
             problems.append(origin.problem(
                 Code.BAD_VALUE, ("benchmarks", benchmark_id, "value"),
                 f"{score.value:g} is not a percentage: {benchmark.name} is measured in % (0 to 100).",
@@ -167,12 +181,13 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
 def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
     origin = content.origin("comparison", comparison.slug)
     for index, slug in enumerate(comparison.models):
-        if not _model_exists(slug, content):
+        if slug is not None and not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
     for index, column in enumerate(comparison.columns):
-        if ("benchmark", column) not in content.origins and column not in BUILTIN_COLUMNS:
+        known = ("benchmark", column) in content.origins or column in BUILTIN_COLUMNS or not content.benchmarks_read
+        if column is not None and not known:
             choices = [*BUILTIN_COLUMNS, *content.benchmarks]
             close = difflib.get_close_matches(column, choices, n=1)
             hint = f'did you mean "{close[0]}"?' if close else (
@@ -180,7 +195,7 @@ def _check_comparison(comparison: Comparison, content: Content, problems: list[P
             problems.append(origin.problem(Code.UNKNOWN_COLUMN, ("columns", index), f'unknown column "{column}".', hint=hint))
     for name, values in (("models", comparison.models), ("columns", comparison.columns)):
         for index, value in enumerate(values):
-            if value in values[:index]:
+            if value is not None and value in values[:index]:
                 problems.append(origin.problem(Code.BAD_VALUE, (name, index), f'"{value}" is listed twice.'))
 
 

@@ -31,7 +31,7 @@ def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
     `names` maps the slugs the entry refers to onto those models' names (see `referenced_names`).
     """
     record = {"slug": model.slug, "url": urls.absolute(urls.model(model.slug))}
-    record.update(model.model_dump(mode="json", exclude={"slug"}))
+    record.update(whole_numbers(model.model_dump(mode="json", exclude={"slug"})))
     if not model.pricing_known:
         del record["pricing"]
     record["developer_url"] = urls.absolute(urls.term("developers", slugify(model.developer)))
@@ -53,7 +53,26 @@ def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
 
 
 def _benchmarks(catalog: Catalog) -> dict:
-    return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
+    return {bid: whole_numbers(b.model_dump(mode="json", exclude={"id"})) for bid, b in catalog.benchmarks.items()}
+
+
+_EXACT = 2.0**53
+"""Up to here every whole float is exactly an int."""
+
+
+def whole_numbers(data: object) -> object:
+    """Return data with each whole float as an int: `parameters` 4e9 is written 4000000000, not 4000000000.0.
+
+    Counts are kept as floats (a count may be "4.3B"), but a reader of the exports
+    sees a count; JSON and CSV readers take 4000000000 as the same number.
+    """
+    if isinstance(data, float):
+        return int(data) if data.is_integer() and abs(data) < _EXACT else data
+    if isinstance(data, dict):
+        return {key: whole_numbers(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [whole_numbers(value) for value in data]
+    return data
 
 
 def models_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
@@ -186,6 +205,8 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return whole_numbers(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
