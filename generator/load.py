@@ -507,7 +507,10 @@ class ParsedYaml:
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, message: str, line: int, hint: str):
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = False) -> ParsedYaml:
@@ -546,8 +549,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
     try:
         data = walk.value(node, (), 0)
     except _TooLarge as exc:
-        return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
-                                             hint="write values out instead of expanding anchors and aliases.")])
+        return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=exc.line, hint=exc.hint)])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
 
 
@@ -572,9 +574,12 @@ class _Walk:
     def value(self, node: yaml.Node, at: FieldPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooLarge(f"the file expands to more than {MAX_NODES:,} values (anchors and aliases included).")
+            raise _TooLarge(f"the file expands to more than {MAX_NODES:,} values (anchors and aliases included).",
+                            node.start_mark.line + self.offset, "write values out instead of expanding anchors and aliases.")
         if depth > MAX_DEPTH:
-            raise _TooLarge(f"the file nests deeper than {MAX_DEPTH} levels (or an alias refers to itself).")
+            raise _TooLarge(f"the file nests deeper than {MAX_DEPTH} levels (or an alias refers to itself).",
+                            node.start_mark.line + self.offset,
+                            "an entry needs a few levels: flatten this one, or make the alias here refer to another node.")
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
                 return self._bad_tag(node, at)

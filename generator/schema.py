@@ -289,7 +289,9 @@ Price = _number(0, MAX_PRICE)
 
 def _scalar_text(value: Any) -> Any:
     """Accept a number where text is expected (a fact's value `128` reads as "128")."""
-    return str(value) if _is_number(value) else value
+    if _is_number(value) and not (isinstance(value, int) and abs(value) >= 10**20):  # str() of a huge int raises
+        return str(value)
+    return value
 
 
 # --- Shorthands: each turns the short form of a field into its mapping form ---------
@@ -444,7 +446,7 @@ class ModelRef(_Strict):
 
 def _model_ref(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.fullmatch(SLUG_PATTERN, value):  # `match` would accept "slug\n"
+        if not re.fullmatch(SLUG_PATTERN, value) or len(value) > MAX_ID_LENGTH:  # `match` would accept "slug\n"
             raise PydanticCustomError(
                 BAD_VALUE,
                 "{got} is not the slug of a catalog entry; for a model outside the catalog "

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from generator.errors import Code
 from generator.schema import INTERNAL_FIELDS, Benchmark, Comparison, License, Model, Pricing, Score, SiteConfig
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
@@ -21,3 +22,9 @@ def test_readme_has_two_setup_commands_and_ci_runs_the_test_one():
     assert "modelcat" in blocks[0] and "pytest" in blocks[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci/run").read_text().splitlines()
     assert blocks[1].strip() in ci, ".ci/run must run the README's test command as written"
+
+
+def test_every_problem_code_is_in_the_readme_table():
+    table = set(re.findall(r"^\| (MC[0-9]{3}) \|", README, re.M))
+    codes = {code for name, code in vars(Code).items() if not name.startswith("_")}
+    assert codes == table, f"undocumented: {sorted(codes - table)}; documented but unknown: {sorted(table - codes)}"
