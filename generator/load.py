@@ -541,9 +541,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
         loader.dispose()
-    # Only a backslash escape, or the character itself, can put a forbidden character into a
-    # value: files with neither (nearly all) skip the check of each value.
-    walk = _Walk(path, line_offset, record_lines, "\\" in text or bool(FORBIDDEN_CHARACTERS.search(text)))
+    walk = _Walk(path, line_offset, record_lines, _may_give_forbidden(text))
     if node is None:
         return ParsedYaml(None, {}, [])
     try:
@@ -557,6 +555,22 @@ def _tab_before(text: str, line: int, column: int) -> bool:
     """Whether a tab stands at or before `column` of `line` (both from 0): YAML's most puzzling error."""
     lines = text.splitlines()
     return line < len(lines) and "\t" in lines[line][:column + 1]
+
+
+_LET_THROUGH = frozenset("\x85" + "".join(map(chr, range(0xFDD0, 0xFDF0)))
+                        + "".join(chr(plane * 0x10000 + end) for plane in range(1, 17) for end in (0xFFFE, 0xFFFF)))
+"""The forbidden characters YAML reads as they are (its printable set takes them); it refuses
+the others, when they are written as they are, with a syntax error."""
+
+
+def _may_give_forbidden(text: str) -> bool:
+    """Whether a value of this YAML text may hold a forbidden character (see `errors.FORBIDDEN_CHARACTERS`).
+
+    Only an escape ("\\e") or one of `_LET_THROUGH` can put one there: a file with neither,
+    nearly every file, skips the check of each value. Cheapest tests first: a regular
+    expression over every file of a large catalog costs seconds.
+    """
+    return "\\" in text or (not text.isascii() and not _LET_THROUGH.isdisjoint(text))
 
 
 class _Walk:
