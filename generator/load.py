@@ -144,13 +144,26 @@ def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
     return sources, gate.problems
 
 
-def list_theme_files(site_dir: Path, kind: str, folders: list[Path]) -> tuple[dict[str, Path], list[Problem]]:
-    """Return the files of `templates/` or `static/` by relative path, and the files refused.
+_PACKAGE = Path(__file__).resolve().parent
 
-    `folders` are the site's own folder and the bundled theme's (see `build.theme_dirs`);
-    the site's own files win. Hidden files and editor backups are left out (hidden
-    folders such as `.well-known/` are not). Links to folders are followed where they
-    may lead, once: a link back to a folder that contains it is refused.
+
+def theme_dirs(site_dir: Path, kind: str) -> list[Path]:
+    """Return the site's own `templates/` or `static/` first, then the bundled theme's."""
+    bundled = _PACKAGE / "theme" / kind
+    if not bundled.is_dir():  # running from a checkout: the repository root is the bundled site
+        bundled = _PACKAGE.parent / kind
+    dirs = [site_dir / kind, bundled]
+    unique = {d.resolve(): d for d in dirs if d.is_dir()}
+    return list(unique.values())
+
+
+def find_theme_files(site_dir: Path, kind: str, problems: list[Problem]) -> dict[str, Path]:
+    """Return the files of `templates/` or `static/` by relative path, adding a problem for each file refused.
+
+    The site's own files win over the bundled theme's. Hidden files and editor backups
+    are left out (hidden folders such as `.well-known/` are not). Links to folders are
+    followed where they may lead, once: a link back to a folder that contains it is
+    refused.
 
     Static files are published as they are, so in the site's `static/` a link must stay
     inside the site. Templates may lead outside it: they are the site author's code,
@@ -162,14 +175,12 @@ def list_theme_files(site_dir: Path, kind: str, folders: list[Path]) -> tuple[di
     gate = _Gate(site_dir.resolve())
     own = site_dir / kind
     found: dict[str, Path] = {}
-    for folder in reversed(folders):
-        mine = folder == own
-        may_leave = kind == "templates" or not mine
-        if not may_leave and not gate.folder(folder, kind):
-            continue
-        real = os.path.realpath(folder)
-        _walk(gate, folder, kind, "", may_leave, frozenset({real}), found)
-    return found, gate.problems
+    for folder in reversed(theme_dirs(site_dir, kind)):
+        may_leave = kind == "templates" or folder != own
+        if may_leave or gate.folder(folder, kind):
+            _walk(gate, folder, kind, "", may_leave, frozenset({os.path.realpath(folder)}), found)
+    problems += gate.problems
+    return dict(sorted(found.items()))
 
 
 def _walk(gate: _Gate, folder: Path, shown: str, inner: str, may_leave: bool, ancestors: frozenset[str],

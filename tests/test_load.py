@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_cli, snapshot
 from generator.errors import Code
-from generator.load import MAX_FILE_BYTES, MAX_NODES, find_sources, list_theme_files, parse_yaml
+from generator.load import MAX_FILE_BYTES, MAX_NODES, find_sources, find_theme_files, parse_yaml
 
 
 def parse(text: str):
@@ -207,7 +207,8 @@ def test_templates_may_link_outside_the_site(site_copy, tmp_path):
     (theme / "page.html").write_text('{% extends "base.html" %}{% block main %}<p>shared theme</p>{% endblock %}\n')
     (site_copy / "templates").mkdir()
     (site_copy / "templates/page.html").symlink_to(theme / "page.html")
-    files, problems = list_theme_files(site_copy, "templates", [site_copy / "templates"])
+    problems = []
+    files = find_theme_files(site_copy, "templates", problems)
     assert problems == [] and files["page.html"] == site_copy / "templates/page.html"
     out = tmp_path / "out"
     result = run_cli("build", site_copy, "--out", out)
@@ -215,5 +216,5 @@ def test_templates_may_link_outside_the_site(site_copy, tmp_path):
     assert "shared theme" in (out / "about/index.html").read_text()
     (site_copy / "static").mkdir()
     (site_copy / "static/page.html").symlink_to(theme / "page.html")
-    _, problems = list_theme_files(site_copy, "static", [site_copy / "static"])
+    find_theme_files(site_copy, "static", problems)
     assert [(p.code, p.path) for p in problems] == [("MC040", "static/page.html")]
