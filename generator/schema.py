@@ -241,13 +241,9 @@ def parse_count(value: Any, high: float = MAX_PARAMETERS) -> float:
     return float(number)
 
 
-def _count_input(high: float) -> Any:
-    return Annotated[float, Field(gt=0, le=high)] | CountText
-
-
 Count = Annotated[
     float,
-    BeforeValidator(parse_count, json_schema_input_type=_count_input(MAX_PARAMETERS)),
+    BeforeValidator(parse_count, json_schema_input_type=Annotated[float, Field(gt=0, le=MAX_PARAMETERS)] | CountText),
 ]
 """A parameter count: a number, or a text with a K, M, B or T suffix."""
 
@@ -264,6 +260,7 @@ TokenCount = Annotated[
     BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0, le=MAX_TOKENS)] | CountText),
 ]
 """Tokens, written `131072` or `"128K"`."""
+
 
 def _number(low: float, high: float) -> Any:
     """Return a number type bounded to low..high, refusing out-of-range values before converting them.
