@@ -156,9 +156,10 @@ def build_catalog(content: Content, previous: Catalog | None = None,
         changed = None
     else:
         changed = _changed(previous.models, content.models)
-        problems = _check_changed(content, changed, previous)
-        if not _same_values(previous.comparisons, content.comparisons) or not _same_values(previous.pages, content.pages):
-            problems += _check_comparisons_and_pages(content)
+        problems = _check_changed(content, changed)
+        if changed - content.models.keys() or not _same_values(previous.comparisons, content.comparisons) or \
+                not _same_values(previous.pages, content.pages):
+            problems += _check_comparisons_and_pages(content)  # a removed model may be one a comparison names
     if any(p.is_error for p in problems):
         return None, problems
     return _Derivation(previous.site if previous and previous.site == site else site, content, previous, changed).catalog(), problems
@@ -188,7 +189,7 @@ def _check_all(content: Content) -> list[Problem]:
     return problems + _check_comparisons_and_pages(content)
 
 
-def _check_changed(content: Content, changed: set[str], previous: Catalog) -> list[Problem]:
+def _check_changed(content: Content, changed: set[str]) -> list[Problem]:
     """Check the changed models, and the models whose references a removed or added model affects.
 
     The previous catalog passed every check, so an unchanged entry can only have gone
@@ -202,7 +203,6 @@ def _check_changed(content: Content, changed: set[str], previous: Catalog) -> li
         for model in content.models.values():
             if model.slug not in changed and removed & set(_references(model)):
                 _check_model(model, content, problems)
-        problems += _check_comparisons_and_pages(content)
     return problems
 
 

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from generator import __version__, lint, schema
-from generator.build import BuildResult, Settings, build, check, normalize_base_url
+from generator.build import build, check
+from generator.settings import BuildResult, Settings, normalize_base_url
 from generator.errors import Problem, UsageError, fails, sort_problems, summarize
 from generator.serve import serve
 

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable, Hashable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -257,12 +258,29 @@ def _shorthand(key: str, accepts: tuple[type, ...], expected: str):
 class _Strict(BaseModel):
     """Frozen, unknown keys refused, no silent coercion of types."""
 
+    __slots__ = ("__weakref__", "_derived")
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         strict=True,
         use_attribute_docstrings=True,
     )
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return `compute()`, computed once for this entry and `key`.
+
+        Entries never change, so text made from one entry and the key alone (an export
+        record, say) can be kept with the entry. The store is a slot of its own: not a
+        field, so it is not compared, dumped, pickled or copied into an edited copy.
+        """
+        try:
+            store = self._derived
+        except AttributeError:
+            store = {}
+            object.__setattr__(self, "_derived", store)
+        if key not in store:
+            store[key] = compute()
+        return store[key]
 
 
 class Source(_Strict):

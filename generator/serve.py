@@ -20,8 +20,8 @@ import concurrent.futures
 import contextlib
 import errno
 import fcntl
-import gc
 import ipaddress
+import json
 import logging
 import mimetypes
 import re
@@ -44,8 +44,9 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import netutil, web
 from tornado.httpserver import HTTPServer
 
-from generator.build import BuildResult, Settings, build, normalize_base_url, require_site
-from generator.incremental import Tracker, default_cache_dir
+from generator.build import build
+from generator.incremental import Tracker
+from generator.settings import BuildResult, Settings, default_cache_dir, normalize_base_url, require_site
 from generator.load import theme_dirs
 from generator.errors import UsageError, sort_problems, summarize
 from generator.watch import SiteWatcher
@@ -207,6 +208,12 @@ class DevServer:
         self._changed: set[str] = set()
         """Files changed since the watch loop last looked; filled on the watcher's thread."""
         self._changed_lock = threading.Lock()
+        self._pending: set[str] | None = None
+        """While a build runs: the outputs it rewrites or removes, once known (None before)."""
+        self._early: dict[str, bytes] = {}
+        """While a build runs: the open pages it has rendered already, by output file."""
+        self._reloaded: set[_ReloadSocket] = set()
+        """Browsers this build reloaded early, on their open page."""
 
     @property
     def root(self) -> Path:
@@ -219,6 +226,8 @@ class DevServer:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         """Set when files changed."""
+        self._news = asyncio.Event()
+        """Set, and replaced, whenever requests waiting on a build may go ahead."""
         if threading.current_thread() is threading.main_thread() and sys.platform != "win32":
             self._loop.add_signal_handler(signal.SIGTERM, self._stopping.set)
         http = HTTPServer(web.Application([
@@ -251,22 +260,66 @@ class DevServer:
         """Ask a running server to stop; safe from any thread."""
         self._loop.call_soon_threadsafe(self._stopping.set)
 
-    def reload_script(self) -> bytes:
+    def reload_script(self, build: int | None = None) -> bytes:
         """Return the script that keeps a page live: livereload.js, plus a check on connecting.
 
         A build that finishes after a page was served but before its WebSocket
         connects sends its reload to nobody; so on connecting, a page served at an
-        older build reloads itself.
+        older build than `build` (the last finished one by default) reloads itself.
         """
+        build = self.builds if build is None else build
         return (f'<script src="/livereload.js?port={self.port}" async></script>'
                 '<script>document.addEventListener("LiveReloadConnect", () => fetch("/livereload/builds")'
-                f'.then(r => r.text()).then(n => {{ if (n !== "{self.builds}") location.reload(); }}));</script>'
+                f'.then(r => r.text()).then(n => {{ if (n !== "{build}") location.reload(); }}));</script>'
                 ).encode()
 
-    async def wait_for_site(self) -> None:
-        """Return when no build is running, so a request never sees a half-swapped site."""
+    async def wait_for_site(self, url_path: str | None = None) -> bytes | None:
+        """Return when a request for `url_path` can be answered without mixing two builds.
+
+        While a build runs, a file it does not rewrite is served at once, an open page
+        it has rendered early is returned (its bytes), and anything else waits for the
+        build to finish. Without a path, wait for the build.
+        """
+        outputs = _outputs_of(url_path) if url_path is not None else set()
         while not self._idle.is_set():
-            await self._idle.wait()
+            news = self._news
+            early = next((self._early[o] for o in outputs if o in self._early), None)
+            if early is not None:
+                return early
+            if outputs and self._pending is not None and not outputs & self._pending:
+                return None
+            await news.wait()
+        return None
+
+    def _tell_waiters(self) -> None:
+        """Wake the requests waiting on a build: it finished, or knows more of what it rewrites."""
+        self._news.set()
+        self._news = asyncio.Event()
+
+    # The build's Preview: called on the build thread.
+
+    @property
+    def open_outputs(self) -> set[str]:
+        """Output files of the pages the connected browsers show."""
+        return {output for browser in list(self._browsers) for output in _outputs_of(browser.page_path)}
+
+    def planned(self, outputs: set[str]) -> None:
+        self._loop.call_soon_threadsafe(self._show_pending, outputs)
+
+    def rendered_first(self, pages: dict[str, bytes]) -> None:
+        self._loop.call_soon_threadsafe(self._show_early, pages)
+
+    def _show_pending(self, outputs: set[str]) -> None:
+        self._pending = outputs
+        self._tell_waiters()
+
+    def _show_early(self, pages: dict[str, bytes]) -> None:
+        self._early = pages
+        self._tell_waiters()
+        for browser in list(self._browsers):
+            if _outputs_of(browser.page_path) & pages.keys():
+                self._reloaded.add(browser)
+                browser.send_message({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
 
     def build_first(self) -> None:
         """Run the first build now, in this thread, before the server starts any other.
@@ -311,16 +364,19 @@ class DevServer:
     async def _rebuild(self, changes: frozenset[str], done: Outcome | None = None) -> None:
         was_ok = self.failure_page is None
         self._idle.clear()
+        self._pending, self._early, self._reloaded = None, {}, set()
         try:
             outcome = done or await self._loop.run_in_executor(self._worker, self._build_once, set(changes))
             self.failure_page = None if outcome.ok else failure_page(outcome)
             self.builds += 1
         finally:
             self._idle.set()
+            self._tell_waiters()
         self._report(changes, outcome)
         stylesheets = stylesheet_changes(changes, [d.resolve() for d in theme_dirs(self.settings.site_dir, "static")])
+        skip = self._reloaded if outcome.ok else set()  # their page was shown already, from this very build
         for path in (stylesheets if stylesheets and outcome.ok and was_ok else ["*"]):
-            self._reload_browsers(path)
+            self._reload_browsers(path, skip)
 
     def _build_once(self, changed: set[str] | None = None) -> Outcome:
         """Run one build on the worker thread; whatever happens, the server keeps running.
@@ -330,18 +386,12 @@ class DevServer:
         """
         started = time.perf_counter()
         try:
-            result = self._build_site(self.settings, tracker=self._tracker, changed=changed)
+            result = self._build_site(self.settings, tracker=self._tracker, changed=changed,
+                                      preview=self if changed is not None else None)
         except UsageError as exc:  # e.g. the site folder was removed
             return Outcome(None, str(exc), time.perf_counter() - started)
         except Exception:  # a bug in modelcat: show it, and keep serving the last good site
             return Outcome(None, traceback.format_exc(), time.perf_counter() - started)
-        finally:
-            # The build cache outlives every build. Frozen, its objects are left out of
-            # the cycle collector's full passes, which at 10,000 models scanned 1.2
-            # million of them for 1.1 s, often while the reloaded page waited. Builds
-            # leave no garbage cycles (gc.collect() after a rebuild finds none), so
-            # freezing keeps nothing alive that would otherwise be freed.
-            gc.freeze()
         return Outcome(result, None, time.perf_counter() - started)
 
     def _report(self, changes: frozenset[str], outcome: Outcome) -> None:
@@ -365,11 +415,11 @@ class DevServer:
         names = sorted(_relative(Path(p), self.settings.site_dir) for p in changes)
         return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
-    def _reload_browsers(self, path: str) -> None:
+    def _reload_browsers(self, path: str, skip: set[_ReloadSocket] = frozenset()) -> None:
         # The livereload protocol's reload command; livereload.js swaps stylesheets in
         # place when `path` is a .css file and liveCSS is on, and reloads the page otherwise.
         message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
-        for browser in list(self._browsers):
+        for browser in list(self._browsers - skip):
             browser.send_message(message)
 
 
@@ -449,6 +499,14 @@ class Found(NamedTuple):
     redirect: str | None = None
 
 
+def _outputs_of(url_path: str) -> set[str]:
+    """Return the output files a request path may name: "/models/x/" -> {"models/x/index.html"}."""
+    path = unquote(url_path).lstrip("/")
+    if path == "" or path.endswith("/"):
+        return {path + "index.html"}
+    return {path, path + "/index.html"}
+
+
 def find_file(root: Path, url_path: str) -> Found:
     """Return the file under `root` that a request path names, or where to redirect, or nothing.
 
@@ -526,7 +584,11 @@ class _SiteHandler(web.RequestHandler):
         return None  # always send the page: a preview must never show a cached one
 
     async def get(self) -> None:
-        await self.server.wait_for_site()
+        early = await self.server.wait_for_site(self.request.path)
+        if early is not None:  # the page a browser shows, rendered ahead of a build that is still running
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.write(inject_script(early, self.server.reload_script(self.server.builds + 1)))
+            return
         found = find_file(self.server.root, self.request.path)
         if found.redirect:
             query = f"?{self.request.query}" if self.request.query else ""
@@ -570,6 +632,15 @@ class _ReloadSocket(LiveReloadHandler):
 
     def initialize(self, browsers: set) -> None:
         self.browsers = browsers
+        self.page_path = ""
+        """The path of the page this browser shows, as it said on connecting."""
+
+    def on_message(self, message: str) -> None:
+        super().on_message(message)
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            said = json.loads(message)
+            if said.get("command") == "info" and isinstance(said.get("url"), str):
+                self.page_path = urlsplit(said["url"]).path
 
     def check_origin(self, origin: str) -> bool:
         # livereload accepts every origin, letting any open web page connect; only the preview may.

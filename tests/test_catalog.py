@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_SITE
-from generator.build import Settings, _load
+from generator.entries import load_entries
 from generator.catalog import Catalog, FrozenDict, build_catalog
 from generator.load import LineMap, Source, find_sources
 from generator.schema import Model, Score
@@ -20,9 +21,9 @@ from generator.validate import Content, Origin
 
 def fixture_content() -> Content:
     sources, _ = find_sources(FIXTURE_SITE)
-    content, problems, _ = _load(sources, {}, {}, None, Settings(FIXTURE_SITE, jobs=1))
-    assert not problems
-    return content
+    loaded = load_entries(sources, {}, {}, None, dt.date(2026, 1, 1), jobs=1)
+    assert not loaded.problems
+    return loaded.content
 
 
 def with_models(content: Content, models: dict[str, Model]) -> Content:

@@ -84,7 +84,7 @@ def test_console_script_is_the_same_program():
 def test_a_slow_build_shows_progress_on_a_terminal_and_a_timing_summary():
     import io
 
-    from generator.build import BuildResult
+    from generator.settings import BuildResult
     from generator.cli import _ProgressBar, _summary
 
     class Terminal(io.StringIO):

@@ -31,7 +31,7 @@ from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
-from generator.build import BuildResult, Settings
+from generator.settings import BuildResult, Settings
 from generator.errors import Code, Problem, Severity
 from generator.serve import (
     Debouncer, DevServer, Found, Outcome, bind, content_type, failure_page, find_file, inject_script, is_loopback,
@@ -194,6 +194,12 @@ class FakeBuild:
         page = settings.output / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(self.HALF)  # what a request would see if the server did not wait
+        preview = options.get("preview")
+        if text.startswith("early") and preview is not None and "index.html" in preview.open_outputs:
+            preview.planned({"index.html", "other/index.html"})
+            preview.rendered_first({"index.html": f"<html><head></head><body><h1>{text}</h1></body></html>".encode()})
+            self.building_slowly.set()
+            self.release.wait(30)
         if text.startswith("slow"):
             self.building_slowly.set()
             self.release.wait(30)
@@ -279,6 +285,40 @@ def test_reload_socket_refuses_other_web_pages(threaded):
         thread.submit(asyncio.run, connect(threaded.url.rstrip("/"))).result()
         with pytest.raises(HTTPClientError, match="403"):
             thread.submit(asyncio.run, connect("http://elsewhere.example")).result()
+
+
+def test_the_open_page_is_shown_before_the_rest_of_its_build_and_nothing_mixes(threaded):
+    """Hugo's fast render: the page a browser shows comes first; files the build still
+    rewrites wait for it, files it leaves alone are served at once."""
+    (threaded.server.root / "other").mkdir(exist_ok=True)
+    (threaded.server.root / "other/index.html").write_text("<h1>old other</h1>")
+    (threaded.server.root / "still.txt").write_text("unchanged")
+
+    async def watch_and_save():
+        socket_ = await websocket_connect(threaded.url.replace("http:", "ws:") + "livereload")
+        await socket_.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        await socket_.read_message()
+        await socket_.write_message(json.dumps({"command": "info", "url": threaded.url, "plugins": {}}))
+        await asyncio.sleep(0.2)
+        threaded.write("early view")
+        message = json.loads(await asyncio.wait_for(socket_.read_message(), 20))
+        socket_.close()
+        return message
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, watch_and_save()).result()["command"] == "reload"
+    assert threaded.build.building_slowly.wait(20)
+    assert "<h1>early view</h1>" in threaded.get()  # while the build still runs
+    assert threaded.get("still.txt") == "unchanged"
+    waiting = {}
+    request = threading.Thread(target=lambda: waiting.update(page=threaded.get("other/")))
+    request.start()
+    request.join(0.5)
+    assert request.is_alive(), "a file the build rewrites was served before the build ended"
+    threaded.build.release.set()
+    request.join(20)
+    assert "page" in waiting
 
 
 def test_a_long_build_never_blocks_serving_and_requests_wait_for_its_end(threaded):
