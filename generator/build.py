@@ -73,6 +73,8 @@ class Settings:
     """Where the persistent cache lives; None means the user's cache folder."""
     use_cache: bool = True
     """False builds from scratch and keeps nothing on disk."""
+    drafts: bool = False
+    """Entries marked `draft: true` are built too (the dev server's preview, `--drafts`)."""
 
     @property
     def output(self) -> Path:
@@ -258,7 +260,7 @@ def _parse(source: Source, inputs: _Inputs) -> Validated:
 def _catalog(loaded: _Loaded, earlier: list[Problem], settings: Settings) -> tuple[Catalog | None, list[Problem]]:
     """Cross-check the content, then lint it if every file and reference is valid."""
     content = loaded.content
-    catalog, problems = build_catalog(content)
+    catalog, problems = build_catalog(content, drafts=settings.drafts)
     if catalog is not None and not any(p.is_error for p in earlier + problems):
         problems += lint_catalog(catalog, content.origins, per_model=loaded.warnings)
     if catalog is not None and settings.base_url is not None:
@@ -292,7 +294,7 @@ def _build(settings: Settings, cache: BuildCache | None, progress: Progress | No
     _theme_files(settings.site_dir, "templates", cache, inputs)
     template_dirs = theme_dirs(settings.site_dir, "templates")
     statics = _theme_files(settings.site_dir, "static", cache, inputs)
-    plan_key = digest(CODE_VERSION, repr((settings.base_url, settings.strict)),
+    plan_key = digest(CODE_VERSION, repr((settings.base_url, settings.strict, settings.drafts)),
                       repr(sorted(inputs.digests.items())), repr([p.format() for p in inputs.problems]))
     clock.lap("read")
     out = settings.output

@@ -14,13 +14,13 @@ import logging
 import operator
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Mapping
 
 from generator.errors import Code, Problem
 from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Page, Score, SiteConfig
-from generator.validate import Content
+from generator.validate import Content, Origin
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,8 @@ class Catalog:
     """Model slug -> benchmark id -> (its rank on that leaderboard, the leaderboard's length)."""
     benchmark_tops: Mapping[str, float]
     """Benchmark id -> the largest value any model reports, the scale of bars without a fixed maximum."""
+    drafts_left_out: tuple[str, ...] = ()
+    """Slugs of the drafts this build leaves out; the catalog holds nothing of them."""
 
     @property
     def listed(self) -> tuple[Model, ...]:
@@ -101,13 +103,23 @@ class Catalog:
         return tuple(m for m in self.models.values() if m.is_listed)
 
 
-def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
-    """Check references across entries and derive listings; no catalog if any check fails."""
+def build_catalog(content: Content, drafts: bool = False) -> tuple[Catalog | None, list[Problem]]:
+    """Check references across entries and derive listings; no catalog if any check fails.
+
+    Drafts (`draft: true`) are left out unless `drafts` is set, before anything is
+    derived, so no page, listing, taxonomy, leaderboard, export, feed or sitemap
+    shows them; a published entry that names one is an error (its link would lead
+    nowhere). A draft's own file is still validated: a broken file is broken.
+    """
+    left_out = () if drafts else tuple(slug for slug, model in content.models.items() if model.draft)
+    if left_out:
+        content = replace(content, models={slug: m for slug, m in content.models.items() if not m.draft})
     problems: list[Problem] = []
+    drafts_named = frozenset(left_out)
     for model in content.models.values():
-        _check_model(model, content, problems)
+        _check_model(model, content, drafts_named, problems)
     for comparison in content.comparisons.values():
-        _check_comparison(comparison, content, problems)
+        _check_comparison(comparison, content, drafts_named, problems)
     for page in content.pages.values():
         if page.slug in RESERVED_ROOTS:
             problems.append(content.origin("page", page.slug).problem(
@@ -130,16 +142,26 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
         leaderboards=leaderboards,
         ranks=_ranks(leaderboards),
         benchmark_tops=_tops(leaderboards, content.benchmarks),
+        drafts_left_out=left_out,
     )
     return catalog, problems
 
 
-def _check_model(model: Model, content: Content, problems: list[Problem]) -> None:
+def _draft_problem(origin: Origin, field_path: tuple, slug: str) -> Problem:
+    return origin.problem(
+        Code.DRAFT_REFERENCE, field_path, f'"{slug}" is a draft, which this build leaves out.',
+        hint=f"publish it (remove `draft: true` from content/models/{slug}.yaml) or remove the reference; "
+             "--drafts builds drafts too.")
+
+
+def _check_model(model: Model, content: Content, drafts: frozenset[str], problems: list[Problem]) -> None:
     origin = content.origin("model", model.slug)
 
     def resolve(field_path: tuple, slug: str) -> None:
         if slug == model.slug:
             problems.append(origin.problem(Code.UNRESOLVED_REFERENCE, field_path, "an entry cannot refer to itself."))
+        elif slug in drafts:
+            problems.append(_draft_problem(origin, field_path, slug))
         elif not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, field_path, f'no model has the slug "{slug}".',
@@ -164,10 +186,12 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
                 hint="write the percentage, e.g. 64.4 for 64.4%."))
 
 
-def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
+def _check_comparison(comparison: Comparison, content: Content, drafts: frozenset[str], problems: list[Problem]) -> None:
     origin = content.origin("comparison", comparison.slug)
     for index, slug in enumerate(comparison.models):
-        if not _model_exists(slug, content):
+        if slug in drafts:
+            problems.append(_draft_problem(origin, ("models", index), slug))
+        elif not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
