@@ -234,7 +234,7 @@ def report(problems: list[Problem], show_all: bool, how_to_see_all: str) -> list
     if not problems:
         return []
     if show_all or not too_many_to_list(problems):
-        return [p.format() for p in problems] + [summarize(problems) + "."]
+        return [line for p in problems for line in p.format().splitlines()] + [summarize(problems) + "."]
     lines = []
     for group in by_code(problems):
         lines.append(group.heading())

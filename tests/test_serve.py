@@ -30,6 +30,7 @@ from playwright.sync_api import Page, expect
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from browser import axe_violations
 from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
 from generator.build import BuildResult, Settings
 from generator.errors import Code, Problem, Severity, UsageError
@@ -553,6 +554,40 @@ def test_broken_yaml_shows_its_file_and_line_then_recovers(server, live_page):
     assert server.output.count("content/models/alpha-4b.yaml:4:7: YAML syntax error") == 1
     save_like_an_editor(entry, original)
     expect(live_page.locator("h1")).to_have_text("Fixture Catalog", timeout=15_000)
+
+
+def test_an_unquoted_colon_shows_the_line_marked_and_how_to_quote_it(server, live_page):
+    entry = server.site / "content/models/alpha-4b.yaml"
+    original = entry.read_text()
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    broken = original.replace("summary: A *small* test model.", "summary: Note: <b>bold</b> test model.")
+    save_like_an_editor(entry, broken)
+    expect(live_page.locator("h1")).to_have_text("The site did not build", timeout=15_000)
+    problem = live_page.locator("main li")
+    expect(problem.locator(".where")).to_have_text("content/models/alpha-4b.yaml:2:14")
+    expect(problem.locator(".hint")).to_contain_text('Hint: quote the text: it contains ": "')
+    marked = problem.locator(".excerpt .marked")
+    expect(marked).to_contain_text("2>summary: Note: <b>bold</b> test model.")  # escaped: shown as written
+    expect(problem.locator(".excerpt .caret")).to_have_text(" " * 13 + "^")
+    expect(problem.locator(".excerpt .row")).to_have_count(5)  # lines 1 to 4 and the caret
+    assert problem.locator(".excerpt b").count() == 0
+    for scheme in ("light", "dark"):
+        live_page.emulate_media(color_scheme=scheme)
+        assert axe_violations(live_page) == [], scheme
+    save_like_an_editor(entry, original)
+    expect(live_page.locator("h1")).to_have_text("Alpha 4B", timeout=15_000)
+
+
+def test_the_preview_shows_drafts_marked_as_drafts(server):
+    draft = ("draft: true\nname: Zeta Draftmodel\nsummary: Being written.\ndeveloper: Acme Labs\n"
+             "release_date: 2025-01\nsources: ['https://example.com/z']\n")
+    save_like_an_editor(server.site / "content/models/zeta-9b.yaml", draft)
+    server.wait_for(r"Built the site in [\d.]+ s after changes to content/models/zeta-9b.yaml")
+    page = urllib.request.urlopen(server.url + "models/zeta-9b/", timeout=20).read().decode()
+    assert '<li class="badge badge-draft">Draft</li>' in page and "<strong>Draft.</strong> Not published" in page
+    home = urllib.request.urlopen(server.url, timeout=20).read().decode()
+    assert 'Zeta Draftmodel</a> <span class="badge badge-draft"' in home
 
 
 def test_broken_template_shows_its_error_then_recovers(server, live_page):
