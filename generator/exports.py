@@ -17,7 +17,6 @@ import io
 import json
 from collections.abc import Mapping
 
-from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, slugify
 from generator.schema import Model
 from generator.urls import Urls
@@ -58,18 +57,14 @@ def _benchmarks(catalog: Catalog) -> dict:
     return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
 
 
-def models_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
-    """Return /api/models.json: every model, newest first.
-
-    Written record by record, each record kept in `memo`, so a dev server re-encodes
-    only the entries that changed.
-    """
+def models_json(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/models.json: every model, newest first, written record by record."""
     head = _encode({"schema_version": SCHEMA_VERSION, "site": {"title": catalog.site.title, "url": urls.absolute("")},
                     "benchmarks": _benchmarks(catalog)})
     records = []
     for model in catalog.models.values():
         names = referenced_names(model, catalog)
-        records.append(memo("json-record", lambda: _encode(model_record(model, names, urls)), model, names, urls))
+        records.append(_encode(model_record(model, names, urls)))
     return (head[:-1] + ',"models":[' + ",".join(records) + "]}\n").encode()
 
 
@@ -78,14 +73,14 @@ def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
     return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, names, urls)})
 
 
-def index_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+def index_json(catalog: Catalog, urls: Urls) -> bytes:
     """Return /api/index.json: every model's name and where its data is, and the benchmarks."""
     def entry(m: Model) -> str:
         return _encode({"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
                         "status": m.status, "json": urls.absolute(urls.model_json(m.slug))})
 
     head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
-    entries = [memo("index-entry", lambda: entry(m), m, urls) for m in catalog.models.values()]
+    entries = [entry(m) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
 
 
@@ -131,7 +126,7 @@ _SCORE_FIELDS = ("", "_marks", "_setting", "_source")
 """Columns per benchmark: the value, then its provenance."""
 
 
-def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+def models_csv(catalog: Catalog, urls: Urls) -> bytes:
     """Return /api/models.csv: one row a model; per benchmark its value, marks, setting and source.
 
     Marks are the score's flags joined by ";" (approx, estimated, self_reported), so a
@@ -139,8 +134,7 @@ def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
     """
     benchmark_ids = tuple(catalog.benchmarks)
     header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in benchmark_ids for suffix in _SCORE_FIELDS)])
-    rows = [memo("csv-row", lambda: _csv_model_line(model, benchmark_ids, urls), model, benchmark_ids, urls)
-            for model in catalog.models.values()]
+    rows = [_csv_model_line(model, benchmark_ids, urls) for model in catalog.models.values()]
     return (header + "".join(rows)).encode()
 
 
