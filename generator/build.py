@@ -62,7 +62,7 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
     theme = {kind: find_theme_files(settings.site_dir, kind) for kind in ("templates", "static")}
     files = [s.file for s in sources] + [p for found in theme.values() for p in found.values()]
     digests, data = tracker.digests(files, changed) if tracker else ({}, {})
-    key = repr((settings.base_url, settings.strict, day.isoformat()))
+    key = repr((settings.base_url, settings.strict, day.isoformat(), settings.drafts))
     if tracker is not None and not problems and tracker.unchanged(key, digests, out):
         return BuildResult(list(tracker.manifest.problems), skipped=len(tracker.manifest.outputs), timings=clock.laps,
                            published=True)
@@ -121,7 +121,7 @@ def _catalog(content: Content, earlier: list[Problem], warnings: dict[str, list[
              settings: Settings) -> tuple[Catalog | None, list[Problem]]:
     """Cross-check the content, then lint it if every file and reference is valid."""
     base_url = normalize_base_url(settings.base_url) if settings.base_url is not None else None
-    catalog, problems = build_catalog(content, previous, base_url)
+    catalog, problems = build_catalog(content, previous, base_url, drafts=settings.drafts)
     if catalog is not None and not any(p.is_error for p in earlier + problems):
         problems += lint_catalog(catalog, content.origins, settings.day or today(), per_model=warnings)
     return catalog, problems

@@ -33,6 +33,8 @@ def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
     record.update(model.model_dump(mode="json", exclude={"slug"}))
     if not model.pricing_known:
         del record["pricing"]
+    if model.draft:  # only a preview or a --drafts build holds drafts; published entries carry no mark
+        record["draft"] = True
     record["developer_url"] = urls.absolute(urls.term("developers", slugify(model.developer)))
     for name in ("variant_of", "base_model"):
         ref = getattr(model, name)

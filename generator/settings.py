@@ -47,6 +47,8 @@ class Settings:
     """False builds from scratch and keeps nothing."""
     day: dt.date | None = None
     """Today, for "in the future" warnings; None reads the clock (or SOURCE_DATE_EPOCH)."""
+    drafts: bool = False
+    """Entries marked `draft: true` are built too (the dev server's preview, `--drafts`)."""
 
     @property
     def output(self) -> Path:

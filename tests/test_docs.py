@@ -21,3 +21,13 @@ def test_readme_has_two_setup_commands_and_ci_runs_the_test_one():
     assert "modelcat" in blocks[0] and "pytest" in blocks[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci/run").read_text().splitlines()
     assert blocks[1].strip() in ci, ".ci/run must run the README's test command as written"
+
+
+def test_every_problem_code_has_a_readme_row_that_its_summary_quotes():
+    from generator.errors import MEANINGS, Code
+
+    codes = {code for name, code in vars(Code).items() if not name.startswith("_")}
+    assert set(MEANINGS) == codes
+    rows = dict(re.findall(r"^\| (MC\d{3}) \| (?:warning: )?(.*) \|$", README, re.M))
+    for code, meaning in MEANINGS.items():
+        assert rows.get(code, "").startswith(meaning), f"README's row of {code} does not start with {meaning!r}"
