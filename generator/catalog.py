@@ -24,13 +24,13 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from generator.errors import Code, Problem
 from generator.schema import BUILTIN_COLUMNS, DEVICE_NAMES, Benchmark, Comparison, Model, Page, Score, SiteConfig
 from generator.urls import RESERVED_ROOTS, TAXONOMIES
-from generator.validate import Content
+from generator.validate import Content, Origin
 
 log = logging.getLogger(__name__)
 
@@ -144,19 +144,38 @@ class Catalog:
     "benchmarks" with how many listed models report each."""
     newest: tuple[str, ...]
     """Slugs of the models the feed carries, most recently released or reviewed first."""
+    drafts_left_out: tuple[str, ...] = ()
+    """Slugs of the drafts this build leaves out; the catalog holds nothing of them."""
 
 
 # --- Building ---------------------------------------------------------------------
 
 
-def build_catalog(content: Content, previous: Catalog | None = None,
-                  base_url: str | None = None) -> tuple[Catalog | None, list[Problem]]:
+def build_catalog(content: Content, previous: Catalog | None = None, base_url: str | None = None,
+                  drafts: bool = False) -> tuple[Catalog | None, list[Problem]]:
     """Check references across entries and derive listings; no catalog if any check fails.
 
     With `previous` (the catalog of the last successful build), the parts no changed
     entry reaches are taken over as they are; the result equals a build from scratch.
     `base_url` overrides site.yaml's, as `--base-url` and the dev server do.
+
+    Drafts (`draft: true`) are left out unless `drafts` is set, before anything is
+    derived, so no page, listing, taxonomy, leaderboard, export, feed or sitemap
+    shows them; a published entry that names one is an error (its link would lead
+    nowhere). A draft's own file is still validated: a broken file is broken.
     """
+    left_out = () if drafts else tuple(slug for slug, model in content.models.items() if model.draft)
+    if left_out:
+        content = replace(content, models={slug: m for slug, m in content.models.items() if not m.draft})
+    catalog, problems = _checked_catalog(content, previous, base_url)
+    draft_problems = _draft_references(content, frozenset(left_out))
+    if draft_problems:
+        return None, problems + draft_problems
+    return (replace(catalog, drafts_left_out=left_out) if catalog is not None and left_out else catalog), problems
+
+
+def _checked_catalog(content: Content, previous: Catalog | None,
+                     base_url: str | None) -> tuple[Catalog | None, list[Problem]]:
     if content.site is None:
         return None, _check_all(content) + _check_partial(content)
     site = content.site if base_url is None else content.site.model_copy(update={"base_url": base_url})
@@ -167,9 +186,10 @@ def build_catalog(content: Content, previous: Catalog | None = None,
         changed = None
     else:
         changed = _changed(previous.models, content.models)
-        problems = _check_changed(content, changed, previous)
-        if not _same_values(previous.comparisons, content.comparisons) or not _same_values(previous.pages, content.pages):
-            problems += _check_comparisons_and_pages(content)
+        problems = _check_changed(content, changed)
+        if changed - content.models.keys() or not _same_values(previous.comparisons, content.comparisons) or \
+                not _same_values(previous.pages, content.pages):
+            problems += _check_comparisons_and_pages(content)  # a removed model may be one a comparison names
     problems += _check_partial(content)
     if any(p.is_error for p in problems):
         return None, problems
@@ -204,12 +224,12 @@ def _check_partial(content: Content) -> list[Problem]:
     """Check the parts of invalid entries that other files are checked against (see `validate.Validated.partial`),
     so their problems come with the entries' own, not after those are fixed."""
     problems: list[Problem] = []
-    for (kind, _), entry in sorted(content.partial.items()):
+    for (kind, _), entry in sorted(content.partial.items(), key=lambda item: item[0]):
         (_check_model if kind == "model" else _check_comparison)(entry, content, problems)
     return problems
 
 
-def _check_changed(content: Content, changed: set[str], previous: Catalog) -> list[Problem]:
+def _check_changed(content: Content, changed: set[str]) -> list[Problem]:
     """Check the changed models, and the models whose references a removed or added model affects.
 
     The previous catalog passed every check, so an unchanged entry can only have gone
@@ -223,7 +243,6 @@ def _check_changed(content: Content, changed: set[str], previous: Catalog) -> li
         for model in content.models.values():
             if model.slug not in changed and removed & set(_references(model)):
                 _check_model(model, content, problems)
-        problems += _check_comparisons_and_pages(content)
     return problems
 
 
@@ -244,6 +263,34 @@ def _check_comparisons_and_pages(content: Content) -> list[Problem]:
                 Code.URL_COLLISION, (), f'the page "{page.slug}" would take the URL /{page.slug}/, which the site uses.',
                 hint=f"rename the file; reserved names: {', '.join(sorted(RESERVED_ROOTS))}."))
     return problems
+
+
+def _draft_references(content: Content, drafts: frozenset[str]) -> list[Problem]:
+    """Return an error for each place a published entry names a draft that is left out.
+
+    (A draft still counts as an existing model in the other checks, so it gets this one message.)
+    """
+    if not drafts:
+        return []
+    problems = []
+    for model in content.models.values():
+        origin = content.origin("model", model.slug)
+        for name in ("variant_of", "base_model"):
+            ref = getattr(model, name)
+            if ref is not None and ref.slug in drafts:
+                problems.append(_draft_problem(origin, (name,), ref.slug))
+        problems += [_draft_problem(origin, ("related", i), slug) for i, slug in enumerate(model.related) if slug in drafts]
+    for comparison in content.comparisons.values():
+        origin = content.origin("comparison", comparison.slug)
+        problems += [_draft_problem(origin, ("models", i), slug) for i, slug in enumerate(comparison.models) if slug in drafts]
+    return problems
+
+
+def _draft_problem(origin: Origin, field_path: tuple, slug: str) -> Problem:
+    return origin.problem(
+        Code.DRAFT_REFERENCE, field_path, f'"{slug}" is a draft, which this build leaves out.',
+        hint=f"publish it (remove `draft: true` from content/models/{slug}.yaml) or remove the reference; "
+             "--drafts builds drafts too.")
 
 
 def _check_model(model: Model, content: Content, problems: list[Problem]) -> None:

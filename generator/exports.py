@@ -33,12 +33,19 @@ def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
     record.update(whole_numbers(model.model_dump(mode="json", exclude={"slug"})))
     if not model.pricing_known:
         del record["pricing"]
+    if model.draft:  # only a preview or a --drafts build holds drafts; published entries carry no mark
+        record["draft"] = True
     record["developer_url"] = urls.absolute(urls.term("developers", slugify(model.developer)))
     for name in ("variant_of", "base_model"):
         ref = getattr(model, name)
         if ref is not None and ref.slug is not None:
             record[name] = {"slug": ref.slug, "name": names[ref.slug], "url": urls.absolute(urls.model(ref.slug))}
     return record
+
+
+def record_json(model: Model, names: Mapping[str, str], urls: Urls) -> str:
+    """Return `model_record` as JSON text, made once per entry, names and base URL (see `Model.derived`)."""
+    return model.derived(("json", urls.base_url, *names.items()), lambda: _encode(model_record(model, names, urls)))
 
 
 def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
@@ -81,13 +88,13 @@ def models_json(catalog: Catalog, urls: Urls) -> bytes:
     records = []
     for model in catalog.models.values():
         names = referenced_names(model, catalog)
-        records.append(_encode(model_record(model, names, urls)))
+        records.append(record_json(model, names, urls))
     return (head[:-1] + ',"models":[' + ",".join(records) + "]}\n").encode()
 
 
 def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
     """Return /api/models/SLUG.json; `names` as for `model_record`."""
-    return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, names, urls)})
+    return f'{{"schema_version":{SCHEMA_VERSION},"model":{record_json(model, names, urls)}}}\n'.encode()
 
 
 def index_json(catalog: Catalog, urls: Urls) -> bytes:
@@ -97,7 +104,7 @@ def index_json(catalog: Catalog, urls: Urls) -> bytes:
                         "status": m.status, "json": urls.absolute(urls.model_json(m.slug))})
 
     head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
-    entries = [entry(m) for m in catalog.models.values()]
+    entries = [m.derived(("index", urls.base_url), lambda m=m: entry(m)) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
 
 
@@ -121,9 +128,6 @@ def model_jsonld(model: Model, page_url: str) -> dict:
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": model.family}
     return data
 
-
-def _json(data: object) -> bytes:
-    return (_encode(data) + "\n").encode()
 
 
 def _encode(data: object) -> str:
@@ -151,7 +155,8 @@ def models_csv(catalog: Catalog, urls: Urls) -> bytes:
     """
     benchmark_ids = tuple(catalog.benchmarks)
     header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in benchmark_ids for suffix in _SCORE_FIELDS)])
-    rows = [_csv_model_line(model, benchmark_ids, urls) for model in catalog.models.values()]
+    rows = [model.derived(("csv", urls.base_url, benchmark_ids), lambda model=model: _csv_model_line(model, benchmark_ids, urls))
+            for model in catalog.models.values()]
     return (header + "".join(rows)).encode()
 
 

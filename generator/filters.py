@@ -141,10 +141,12 @@ class Snippets:
 
     @staticmethod
     def status_badge(model: Model) -> Markup:
-        if model.status == "active":
-            return Markup("")
-        since = f" {long_date(model.status_date)}" if model.status_date else ""
-        return Markup(f'<span class="badge badge-{escape(model.status)}">{escape(model.status.capitalize())}{since}</span>')
+        """The marks a listing row carries beside a model's name: draft (only a preview shows drafts), deprecated, retired."""
+        html = ' <span class="badge badge-draft" title="Not published: a build leaves drafts out">Draft</span>' if model.draft else ""
+        if model.status != "active":
+            since = f" {long_date(model.status_date)}" if model.status_date else ""
+            html += f'<span class="badge badge-{escape(model.status)}">{escape(model.status.capitalize())}{since}</span>'
+        return Markup(html)
 
     @staticmethod
     def missing(reason: str = "Not published") -> Markup:

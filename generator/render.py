@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import charts, exports, filters, tables
+from generator import charts, exports, filters, tables, workers
 from generator.catalog import Catalog, slugify
 from generator.errors import Code, Problem
 from generator.urls import SITEMAP_SIZE, TAXONOMIES, Urls, output_file
@@ -224,7 +224,49 @@ def _model_export(catalog: Catalog, urls: Urls, slug: str) -> bytes:
     return exports.model_json(model, exports.referenced_names(model, catalog), urls)
 
 
+def plan_statics(files: Mapping[str, Path], digests: Mapping[str, str]) -> list[PagePlan]:
+    """Return a plan per file of static/, copied as it is.
+
+    The file's hash, where known, is part of its plan: an edited file is another plan.
+    """
+    return [PagePlan(name, "static", None, _static_file, (str(path), digests.get(str(path), "")))
+            for name, path in files.items()]
+
+
+def _static_file(catalog: Catalog, urls: Urls, path: str, file_digest: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def collisions(plans: list[PagePlan]) -> list[Problem]:
+    """Return a problem for each static file that would replace a generated file."""
+    generated = {plan.output for plan in plans if plan.kind != "static"}
+    return [Problem(Code.URL_COLLISION, f"static/{plan.output}", "", f"this file would replace the generated page /{plan.output}.",
+                    hint="rename or remove the static file.")
+            for plan in plans if plan.kind == "static" and plan.output in generated]
+
+
 # --- Rendering ----------------------------------------------------------------------
+
+Watch = Callable[[Callable[[Catalog], bytes]], tuple[bytes, tuple]]
+"""Runs one page's rendering against a catalog; returns its bytes and what it read (see `incremental`)."""
+
+
+def render_pages(plans: list[PagePlan], catalog: Catalog, urls: Urls, env: jinja2.Environment, jobs: int,
+                 site_dir: Path, template_dirs: list[Path], watch: Watch | None = None,
+                 ) -> Iterator[list[tuple[PagePlan, bytes | None, Problem | None, tuple]]]:
+    """Render plans on every core; yield, part by part, each plan with its bytes or its problem, and its reads."""
+    watch = watch or (lambda make: (make(catalog), ()))
+
+    def render_one(plan: PagePlan) -> tuple[PagePlan, bytes | None, Problem | None, tuple]:
+        try:
+            data, reads = watch(lambda seen: render_page(env, plan, seen, urls))
+        except TemplateFailure as failure:
+            return plan, None, template_problem(failure.__cause__, plan, template_dirs, site_dir), ()
+        return plan, data, None, reads
+
+    for _, rendered in workers.run(render_one, plans, jobs, chunk=32):
+        yield rendered
+
 
 
 def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown,
@@ -270,18 +312,25 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     return env
 
 
+class TemplateFailure(Exception):
+    """A template failed to render: the site author's problem, not a bug in modelcat (its cause says what)."""
+
+
 def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls: Urls) -> bytes:
     """Return one file of the site: a page rendered with its template, or a data file's bytes.
 
     Every template gets `site`, `catalog` and `page`, besides its own context. A
-    template's failure raises; `template_problem` describes it for the site's author.
+    template's failure raises TemplateFailure; anything else raised is a bug.
     """
     gathered = plan.gather(catalog, urls, *plan.args)
     if plan.template is None:
         return gathered
     meta, context = gathered
-    template = env.get_template(plan.template)
-    return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
+    try:
+        template = env.get_template(plan.template)
+        return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
+    except Exception as exc:  # noqa: BLE001 - whatever a template raises is reported as a template problem
+        raise TemplateFailure(plan.template) from exc
 
 
 def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], site_dir: Path) -> Problem:

@@ -14,6 +14,7 @@ import logging
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,10 +125,31 @@ def unreadable(kind: str, slug: str, origin: Origin, problems: list[Problem]) ->
 
 def collect(results: list[Validated]) -> tuple[Content, list[Problem]]:
     """Gather per-file outcomes into the site's content, in file order."""
-    content = Content()
-    problems: list[Problem] = []
-    for result in results:
-        problems.extend(result.problems)
+    return update_content(None, (), results), [p for result in results for p in result.problems]
+
+
+def update_content(previous: Content | None, gone: Iterable[Validated], arrived: Iterable[Validated]) -> Content:
+    """Return the content with the entries of `gone` taken out and those of `arrived` put in.
+
+    An edit takes its file's old outcome out and puts the new one in, so a rebuild
+    updates the content rather than gathering every file again.
+    """
+    if previous is None:
+        content = Content()
+    else:
+        content = Content(previous.site, dict(previous.models), dict(previous.benchmarks), dict(previous.comparisons),
+                          dict(previous.pages), dict(previous.origins))
+    for result in gone:
+        content.origins.pop((result.kind, result.slug), None)
+        if result.kind == "benchmarks":
+            for key in result.declared:
+                content.origins.pop(("benchmark", key), None)
+            content.benchmarks = {}
+        elif result.kind == "site":
+            content.site = None
+        elif result.value is not None:
+            getattr(content, result.kind + "s").pop(result.slug, None)
+    for result in arrived:
         content.origins[(result.kind, result.slug)] = result.origin
         if result.kind == "benchmarks":
             content.origins.update({("benchmark", key): result.origin for key in result.declared})
@@ -141,7 +163,7 @@ def collect(results: list[Validated]) -> tuple[Content, list[Problem]]:
             content.site = result.value
         else:
             getattr(content, result.kind + "s")[result.slug] = result.value
-    return content, problems
+    return content
 
 
 _CLASSES: dict[str, type[BaseModel]] = {"site": SiteConfig, "model": Model, "comparison": Comparison, "page": Page}

@@ -57,5 +57,5 @@ def test_a_chart_at_the_edge_of_the_float_range_draws_without_overflow():
     # The schema bounds figures far below this; the chart code must hold anyway.
     huge = [Score.model_construct(value=1.5e308, approx=False, estimated=False, self_reported=False, setting=None),
             Score.model_construct(value=7.5e307, approx=False, estimated=False, self_reported=False, setting=None)]
-    chart = leaderboard_chart(board(Benchmark(id="big", name="Big"), huge))
+    chart = leaderboard_chart(board(Benchmark(id="big", name="Big"), huge), NAMES)
     assert [b.percent for b in chart.bars] == [100.0, 50.0]

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
-from generator.build import Settings, build
+from generator.build import build
+from generator.settings import Settings
 from generator.incremental import Tracker
 
 MODELS = "content/models"
@@ -255,6 +256,26 @@ def test_a_template_loaded_by_name_at_run_time_is_tracked(site_copy, tmp_path):
     (site_copy / "templates/partials/extra.html").write_text("<p>extra two</p>\n")
     assert run_cli("build", site_copy, "--out", out).returncode == 0
     assert "extra two" in (out / "models/beta-7b/index.html").read_text()
+
+
+@pytest.mark.parametrize("mode", ["disk", "memory"])
+def test_a_partial_imported_by_another_template_is_tracked(tmp_path, mode):
+    """Listing rows come from partials/rows.html, which partials/macros.html imports once
+    and Jinja keeps: every listing page still renders again when rows.html changes."""
+    site, out = fresh_site(tmp_path), tmp_path / "out"
+    memory = Tracker(autosave=False)
+
+    def incremental():
+        if mode == "disk":
+            return build(Settings(site, out_dir=out, cache_dir=tmp_path / "cache", jobs=1))
+        return build(Settings(site, out_dir=out, jobs=1), tracker=memory)
+
+    assert incremental().published
+    rows = site / "templates/partials/rows.html"
+    rows.write_text(rows.read_text().replace("<tr data-dev=", "<tr data-edited data-dev=", 1))
+    assert incremental().published
+    assert clean_build(site, tmp_path / "clean", dt.date.today())[1] == snapshot(out)
+    assert "data-edited" in (out / "developers/acme-labs/index.html").read_text()
 
 
 def test_a_new_day_reports_the_warnings_a_check_reports(site_copy, tmp_path):

@@ -3,8 +3,8 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "schema", "load", "validate", "urls", "catalog", "lint", "filters", "exports", "tables",
-         "charts", "render", "write", "workers", "incremental", "build", "watch", "serve", "cli"]
+ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries", "filters",
+         "exports", "tables", "charts", "render", "write", "settings", "incremental", "build", "watch", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 

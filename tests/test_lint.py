@@ -67,6 +67,12 @@ CASES = [
      "MC112", MODEL, 7, "facts[0].label", "belongs in the base_model field"),
     ("score filed under another benchmark", {MODEL: entry("benchmarks:\n  arena: {value: 64.4, note: MedQA, source: 'https://e.org/'}")},
      "MC113", MODEL, 7, "benchmarks.arena.note", "filed under arena (LMArena Elo), but its note names MedQA"),
+    ("placeholder developer", {MODEL: entry().replace("Acme Labs", "Unknown")},
+     "MC114", MODEL, 3, "developer", 'would be listed at /developers/unknown/'),
+    ("placeholder source", {MODEL: entry("benchmarks:\n  medqa: {value: 50, source: 'https://...'}")},
+     "MC115", MODEL, 7, "benchmarks.medqa.source", '"https://..." is a placeholder'),
+    ("placeholder summary", {MODEL: entry().replace("A small test model.", "One sentence on what Gamma 4B is and who it is for.")},
+     "MC116", MODEL, 2, "summary", "still the text `modelcat new` wrote"),
     ("unused silence", {MODEL: entry("silence:\n  - {code: MC101, reason: The name was wrong once.}")},
      "MC120", MODEL, 7, "silence[0]", "MC101 does not fire in this entry"),
 ]

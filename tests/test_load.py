@@ -8,7 +8,9 @@ import time
 import pytest
 
 from conftest import run_cli, snapshot
+from generator.build import Settings, build
 from generator.errors import Code
+from generator.incremental import Tracker
 from generator.load import MAX_FILE_BYTES, MAX_NODES, find_sources, find_theme_files, parse_yaml
 
 
@@ -218,3 +220,24 @@ def test_templates_may_link_outside_the_site(site_copy, tmp_path):
     (site_copy / "static/page.html").symlink_to(theme / "page.html")
     find_theme_files(site_copy, "static", problems)
     assert [(p.code, p.path) for p in problems] == [("MC040", "static/page.html")]
+
+
+def test_a_rebuild_told_what_changed_lists_a_file_swapped_for_a_link_again(site_copy, tmp_path):
+    # The dev server's rebuild keeps the last listing when its watcher says only known
+    # files changed; a file that became a link must still meet the gate.
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(OUTSIDE_ENTRY)
+    tracker = Tracker(autosave=False)
+    settings = Settings(site_copy, out_dir=tmp_path / "out", jobs=1)
+    assert build(settings, tracker=tracker).published
+    beta = site_copy / "content/models/beta-7b.yaml"
+    kept = beta.read_text()
+    beta.unlink()
+    beta.symlink_to(elsewhere)
+    result = build(settings, tracker=tracker, changed={str(beta)})
+    assert not result.published
+    assert [(p.code, p.path) for p in result.problems if p.code == "MC040"] == [("MC040", "content/models/beta-7b.yaml")]
+    assert "Elsewhere" not in (tmp_path / "out/models/beta-7b/index.html").read_text()
+    beta.unlink()
+    beta.write_text(kept)
+    assert build(settings, tracker=tracker, changed={str(beta)}).published
