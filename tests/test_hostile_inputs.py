@@ -368,7 +368,8 @@ BUILDING = [
 
 # --- Running the corpus --------------------------------------------------------------------
 
-PROBLEM = re.compile(r"^(?P<path>.+?)(?::(?P<line>[0-9]+))?: (?:(?P<field>.+?): )?(?:warning: )?.+ \[(?P<code>MC[0-9]{3})\]$")
+PROBLEM = re.compile(
+    r"^(?P<path>.+?)(?::(?P<line>[0-9]+)(?::[0-9]+)?)?: (?:(?P<field>.+?): )?(?:warning: )?.+ \[(?P<code>MC[0-9]{3})\]$")
 HINT = re.compile(r"^    hint: .+$")
 SUMMARY = re.compile(r"^[0-9]+ errors?, [0-9]+ warnings? in [0-9]+ files?\.$")
 FAILED = "Build failed; the previous output was left as it was."
@@ -444,7 +445,8 @@ def failing_runs(tmp_path_factory, built_site) -> dict[str, ClassRun]:
         shutil.copytree(built_site, root / "out", symlinks=True)
         jobs[name] = (site, root / "out")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        builds = dict(zip(jobs, pool.map(lambda job: run_cli("build", job[0], "--out", job[1], timeout=120), jobs.values())))
+        builds = dict(zip(jobs, pool.map(lambda job: run_cli("build", job[0], "--out", job[1], "--all", timeout=120),
+                                         jobs.values())))
     before = snapshot(built_site)
     runs = {}
     for name, (site, out) in jobs.items():
