@@ -451,13 +451,20 @@ class _Derivation:
             return old
         return FrozenDict(merged)
 
-    def _touched(self, keys_of: Callable[[Model], Iterable[str]]) -> set[str] | None:
-        """Return the keys that changed models reach before or after their change, or None for all keys."""
+    def _touched(self, keys_of: Callable[[Model], Iterable[str]], depends: Callable[[Model], Any]) -> set[str] | None:
+        """Return the keys that changed models reach before or after their change, or None for all keys.
+
+        A model whose `depends(model)` (what a structure reads of it) is as it was
+        reaches no key: a new summary moves no model in a leaderboard.
+        """
         if self.changed is None:
             return None
         touched: set[str] = set()
         for slug in self.changed:
-            for model in (self.old_models.get(slug), self.models.get(slug)):
+            old, new = self.old_models.get(slug), self.models.get(slug)
+            if old is not None and new is not None and depends(old) == depends(new):
+                continue
+            for model in (old, new):
                 if model is not None:
                     touched.update(keys_of(model))
         return touched
@@ -495,7 +502,8 @@ class _Derivation:
 
     def _taxonomy(self, taxonomy: str) -> Mapping[str, Term]:
         old: Mapping[str, Term] = self._old("taxonomies").get(taxonomy, EMPTY)
-        touched = self._touched(lambda m: _term_names(taxonomy, m))
+        touched = self._touched(lambda m: _term_names(taxonomy, m),
+                                lambda m: (_term_names(taxonomy, m), _order_key(m), m.is_listed))
         if touched is None:
             grouped: dict[str, list[str]] = {}
             for slug, model in self.models.items():
@@ -518,7 +526,7 @@ class _Derivation:
 
     def _leaderboards(self, benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
         old: Mapping[str, tuple[Ranked, ...]] = self._old("leaderboards")
-        touched = self._touched(lambda m: m.benchmarks)
+        touched = self._touched(lambda m: m.benchmarks, lambda m: (m.benchmarks, m.name))
         if touched is not None:
             touched |= benchmarks.keys() - old.keys()
 
@@ -569,7 +577,7 @@ class _Derivation:
 
     def _reverse(self, name: str, parent: Callable[[Model], list[str]]) -> Mapping[str, tuple[str, ...]]:
         old: Mapping[str, tuple[str, ...]] = self._old(name)
-        touched = self._touched(parent)
+        touched = self._touched(parent, lambda m: (parent(m), _order_key(m)))
         if touched is None:
             found: dict[str, list[str]] = {}
             for slug, model in self.models.items():
@@ -616,7 +624,7 @@ class _Derivation:
                 leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping:
         """The catalog page's filter choices: terms of listed models, benchmarks with their listed results."""
         old_counts = {f.value: f.count for f in self._old("facets").get("benchmarks", ())}
-        touched = self._touched(lambda m: m.benchmarks)
+        touched = self._touched(lambda m: m.benchmarks, lambda m: (m.benchmarks.keys(), m.is_listed))
 
         def count(bid: str) -> int:
             if touched is not None and bid not in touched and bid in old_counts:
@@ -640,7 +648,9 @@ class _Derivation:
         if not self.changed:
             return old
         candidates = {s for s in old if s in self.models} | {s for s in self.changed if s in self.models}
-        if any(slug in self.changed for slug in old) and len(candidates) < len(self.models):
+        fell = [s for s in old if s in self.changed and (s not in self.models or
+                                                         _feed_key(self.models[s]) < _feed_key(self.old_models[s]))]
+        if fell and len(candidates) < len(self.models):
             candidates = set(self.models)  # one of them fell back or left: the next in line could be any model
         newest = top(candidates)
         return old if newest == old else newest

@@ -19,7 +19,6 @@ from generator import __version__, editor, lint, schema
 from generator.build import build, check
 from generator.errors import SHOWN_PER_CODE, Problem, UsageError, fails, plural, report, sort_problems, summarize
 from generator.settings import BuildResult, CheckResult, Settings, normalize_base_url, require_site
-from generator.serve import serve
 
 OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
 
@@ -239,6 +238,8 @@ _NEW_BENCHMARK = """\
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve  # the server's libraries (Tornado, watchdog) load only when it runs
+
     serve(Settings(args.site, drafts=True), host=args.host, port=args.port, open_browser=args.open,
           allowed_hosts=args.allowed_host)
     return OK

@@ -70,6 +70,8 @@ Read = tuple
 """A path into the world: ("models", "x", "name"), ("listings", "current", 2), ("templates", "base.html").
 The last part may be KEYS, for the keys of a mapping in order."""
 KEYS = "*keys"
+ALL = "*all"
+"""Reading every value of a mapping at once (`values()`, `items()`): cheaper to note than each key."""
 MISSING = object()
 """What a read of an absent key returns."""
 
@@ -95,12 +97,21 @@ def resolve(world: World, read: Read) -> Any:
     for part in rest:
         if part == KEYS:
             return tuple(value)
+        if part == ALL:
+            return _ordered(value)
         if isinstance(value, Mapping):
             value = value.get(part, MISSING)
             if value is MISSING:
                 return MISSING
         else:
             value = getattr(value, part)
+    return value
+
+
+def _ordered(value: Any) -> Any:
+    """Return a mapping as nested (key, value) pairs, so that comparing two also compares their order."""
+    if isinstance(value, Mapping):
+        return tuple((key, _ordered(item)) for key, item in value.items())
     return value
 
 
@@ -155,6 +166,14 @@ class _MappingView(Mapping):
     def __iter__(self) -> Iterator:
         self._sink.add((*self._path, KEYS))
         return iter(self._mapping)
+
+    def values(self) -> Any:
+        self._sink.add((*self._path, ALL))
+        return self._mapping.values()
+
+    def items(self) -> Any:
+        self._sink.add((*self._path, ALL))
+        return self._mapping.items()
 
     def __len__(self) -> int:
         self._sink.add((*self._path, KEYS))
@@ -280,11 +299,10 @@ class Output:
     """A file the last build published, and what it read to make it."""
 
     plan: Any
-    """The PagePlan (or static file) it was made from."""
+    """The PagePlan it was made from."""
     reads: tuple[Read, ...]
     digest: str
-    size: int = 0
-    mtime_ns: int = 0
+    """Hash of its bytes: a page rendered again to the same bytes is not written again."""
 
 
 @dataclass
@@ -466,7 +484,7 @@ class Tracker:
             self._damaged = {path for path in outputs if not self._verify(out, [path])}
             stale |= self._damaged
         todo = [plan for plan in plans if plan.output in stale or plan.output not in outputs
-                or outputs[plan.output].plan != plan]
+                or (outputs[plan.output].plan is not plan and outputs[plan.output].plan != plan)]
         return todo, sorted(outputs.keys() - planned), False
 
     def holds(self, output: str, file_digest: str) -> bool:
@@ -592,6 +610,7 @@ def _differing_parts(path: Read, old: Any, new: Any, found: set[Read], readers: 
     """Add to `found` every read under `path` that may return something else, descending
     only into parts that are not the very same object."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
+        found.add((*path, ALL))
         if list(old) != list(new):
             found.add((*path, KEYS))
         for key in old.keys() | new.keys():

@@ -42,6 +42,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import netutil, web
+from tornado.websocket import WebSocketClosedError
 from tornado.httpserver import HTTPServer
 
 from generator.build import build
@@ -466,6 +467,7 @@ class DevServer:
         was_ok = self.failure_page is None
         self._idle.clear()
         self._pending, self._early, self._reloaded = None, {}, set()
+        started = time.monotonic()
         try:
             outcome = done or await self._loop.run_in_executor(self._worker, self._build_once, set(changes))
             self.failure_page = None if outcome.ok else failure_page(outcome, self.settings.site_dir)
@@ -475,7 +477,9 @@ class DevServer:
             self._tell_waiters()
         self._report(changes, outcome)
         stylesheets = stylesheet_changes(changes, [d.resolve() for d in theme_dirs(self.settings.site_dir, "static")])
-        skip = self._reloaded if outcome.ok else set()  # their page was shown already, from this very build
+        # A page shown early comes from this very build; a page that connected during the build asks, on
+        # connecting, which build it shows (see reload_script): neither needs telling again.
+        skip = (self._reloaded if outcome.ok else set()) | {b for b in self._browsers if b.opened > started}
         for path in (stylesheets if stylesheets and outcome.ok and was_ok else ["*"]):
             self._reload_browsers(path, skip)
 
@@ -899,6 +903,8 @@ class _ReloadSocket(LiveReloadHandler):
 
     def initialize(self, browsers: set) -> None:
         self.browsers = browsers
+        self.opened = 0.0
+        """When the socket opened (time.monotonic())."""
         self.page_path = ""
         """The path of the page this browser shows, as it said on connecting."""
 
@@ -914,7 +920,14 @@ class _ReloadSocket(LiveReloadHandler):
         return super(LiveReloadHandler, self).check_origin(origin)
 
     def open(self) -> None:
+        self.opened = time.monotonic()
         self.browsers.add(self)
+
+    def send_message(self, message: dict | str) -> None:
+        # A page that is reloading closes its socket; a message on its way to it is moot, not an error.
+        if self.ws_connection is not None and not self.ws_connection.is_closing():
+            with contextlib.suppress(WebSocketClosedError):
+                super().send_message(message)
 
     def on_close(self) -> None:
         self.browsers.discard(self)
