@@ -138,13 +138,15 @@ def update_content(previous: Content | None, gone: Iterable[Validated], arrived:
         content = Content()
     else:
         content = Content(previous.site, dict(previous.models), dict(previous.benchmarks), dict(previous.comparisons),
-                          dict(previous.pages), dict(previous.origins))
+                          dict(previous.pages), dict(previous.origins), dict(previous.partial), previous.benchmarks_read)
     for result in gone:
         content.origins.pop((result.kind, result.slug), None)
+        content.partial.pop((result.kind, result.slug), None)
         if result.kind == "benchmarks":
             for key in result.declared:
                 content.origins.pop(("benchmark", key), None)
             content.benchmarks = {}
+            content.benchmarks_read = True
         elif result.kind == "site":
             content.site = None
         elif result.value is not None:

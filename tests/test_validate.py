@@ -6,6 +6,8 @@ import shutil
 import pytest
 
 from conftest import FIXTURE_SITE, run_cli
+from generator.build import Settings, build
+from generator.incremental import Tracker
 
 MODEL = "content/models/alpha-4b.yaml"
 GOOD = """\
@@ -196,3 +198,17 @@ benchmarks:
     assert found == {("MC012", "open_weights"), ("MC010", "paramters"), ("MC002", "summary"),
                      ("MC020", "related[0]"), ("MC013", "benchmarks.medqa.value"), ("MC021", "benchmarks.medqa2"),
                      ("MC012", "benchmarks.arena.value")}
+
+
+def test_a_rebuild_after_another_edit_still_reports_the_checks_across_files_of_a_broken_entry(make_site, tmp_path):
+    # The dev server updates its content file by file: the checkable parts of a broken
+    # entry must outlive an edit of another file.
+    site = make_site({MODEL: GOOD.format(extra="open_weights: maybe\nbenchmarks:\n  medqa2: 50")})
+    tracker = Tracker(autosave=False)
+    settings = Settings(site, out_dir=tmp_path / "out", jobs=1)
+    first = {(p.code, p.field) for p in build(settings, tracker=tracker).problems}
+    assert {("MC012", "open_weights"), ("MC021", "benchmarks.medqa2")} <= first
+    beta = site / "content/models/beta-7b.yaml"
+    beta.write_text(beta.read_text().replace("Another developer's model.", "Another developer's model, revised."))
+    again = {(p.code, p.field) for p in build(settings, tracker=tracker, changed={str(beta)}).problems}
+    assert again == first
