@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 
 from generator.catalog import Catalog, slugify
-from generator.schema import Model
+from generator.schema import Model, whole
 from generator.urls import Urls
 
 SCHEMA_VERSION = 1
@@ -30,7 +30,7 @@ def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
     `names` maps the slugs the entry refers to onto those models' names (see `referenced_names`).
     """
     record = {"slug": model.slug, "url": urls.absolute(urls.model(model.slug))}
-    record.update(whole_numbers(model.model_dump(mode="json", exclude={"slug"})))
+    record.update(model.model_dump(mode="json", exclude={"slug"}))
     if not model.pricing_known:
         del record["pricing"]
     if model.draft:  # only a preview or a --drafts build holds drafts; published entries carry no mark
@@ -59,26 +59,7 @@ def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
 
 
 def _benchmarks(catalog: Catalog) -> dict:
-    return {bid: whole_numbers(b.model_dump(mode="json", exclude={"id"})) for bid, b in catalog.benchmarks.items()}
-
-
-_EXACT = 2.0**53
-"""Up to here every whole float is exactly an int."""
-
-
-def whole_numbers(data: object) -> object:
-    """Return data with each whole float as an int: `parameters` 4e9 is written 4000000000, not 4000000000.0.
-
-    Counts are kept as floats (a count may be "4.3B"), but a reader of the exports
-    sees a count; JSON and CSV readers take 4000000000 as the same number.
-    """
-    if isinstance(data, float):
-        return int(data) if data.is_integer() and abs(data) < _EXACT else data
-    if isinstance(data, dict):
-        return {key: whole_numbers(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [whole_numbers(value) for value in data]
-    return data
+    return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
 
 
 def models_json(catalog: Catalog, urls: Urls) -> bytes:
@@ -205,7 +186,7 @@ def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return whole_numbers(value)
+        return whole(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -22,6 +22,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    PlainSerializer,
     ConfigDict,
     Field,
     StringConstraints,
@@ -210,6 +211,23 @@ MAX_PRICE = 1e6
 """Largest price per million tokens."""
 
 
+_EXACT = 2.0**53
+"""Up to here every whole float is exactly an int."""
+
+
+def whole(number: float) -> int | float:
+    """Return a whole float as an int: 4.3e9 is written 4300000000 in the exports, not 4300000000.0.
+
+    Counts and figures are floats inside (a count may be "4.3B"); readers of the exports
+    expect a count to look like one, and JSON and CSV take both as the same number.
+    """
+    return int(number) if number.is_integer() and -_EXACT < number < _EXACT else number
+
+
+_AS_WRITTEN = PlainSerializer(whole, when_used="json")
+"""How float fields go into JSON (see `whole`)."""
+
+
 def _out_of_range(low: float, high: float, number: float, written: Any) -> PydanticCustomError:
     """Return the error for a number outside low..high, quoting it as the editor `written` it."""
     if number != number:  # NaN
@@ -247,6 +265,7 @@ def parse_count(value: Any, high: float = MAX_PARAMETERS) -> float:
 Count = Annotated[
     float,
     BeforeValidator(parse_count, json_schema_input_type=Annotated[float, Field(gt=0, le=MAX_PARAMETERS)] | CountText),
+    _AS_WRITTEN,
 ]
 """A parameter count: a number, or a text with a K, M, B or T suffix."""
 
@@ -279,7 +298,8 @@ def _number(low: float, high: float) -> Any:
             raise _out_of_range(low, high, value, value)
         return float(value)
 
-    return Annotated[float, BeforeValidator(check, json_schema_input_type=Annotated[float, Field(ge=low, le=high)])]
+    return Annotated[float, BeforeValidator(check, json_schema_input_type=Annotated[float, Field(ge=low, le=high)]),
+                     _AS_WRITTEN]
 
 
 Finite = _number(-MAX_FIGURE, MAX_FIGURE)
