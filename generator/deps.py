@@ -83,7 +83,7 @@ class RecordingModel:
 
 
 _MAPPINGS = ("models", "benchmarks", "comparisons", "pages", "variants", "derivatives", "comparisons_of",
-             "taxonomies", "leaderboards", "ranks", "benchmark_tops")
+             "taxonomies", "leaderboards", "ranks", "benchmark_tops", "capabilities", "providers", "offers_by_provider")
 
 
 class RecordingCatalog:

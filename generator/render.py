@@ -21,7 +21,7 @@ import jinja2.meta
 from generator import charts, exports, filters, tables
 from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, Term, slugify
-from generator.schema import Model
+from generator.schema import Model, board_key
 from generator.errors import Code, Problem
 from generator.urls import Urls, output_file
 
@@ -85,6 +85,12 @@ def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan]:
         plans.append(_page(f"{taxonomy}/", "taxonomy", "taxonomy_index.html", partial(_taxonomy_page, taxonomy=taxonomy)))
         plans += [_page(urls.term(taxonomy, slug), "term", "taxonomy.html",
                         partial(_term_page, taxonomy=taxonomy, slug=slug, urls=urls)) for slug in terms]
+    if catalog.providers:
+        plans.append(_page("providers/", "providers", "providers.html", partial(
+            _fixed_page, meta=PageMeta("providers/", "Providers", "Where the models can be used, and at what price.",
+                                       "providers"))))
+        plans += [_page(urls.provider(pid), "provider", "provider.html", partial(_provider_page, provider_id=pid, urls=urls))
+                  for pid in catalog.providers]
     plans += [_page(urls.page(slug), "page", "page.html", partial(_free_page, slug=slug, urls=urls))
               for slug in catalog.pages]
     plans.append(_page("404.html", "404", "404.html", partial(_fixed_page, meta=PageMeta("404.html", "Page not found", "", "404"))))
@@ -96,6 +102,8 @@ def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     plans += [PagePlan("api/models.json", "export", None, partial(exports.models_json, urls=urls)),
               PagePlan("api/index.json", "export", None, partial(exports.index_json, urls=urls)),
               PagePlan("api/models.csv", "export", None, partial(exports.models_csv, urls=urls))]
+    if any(m.offers for m in catalog.models.values()):
+        plans.append(PagePlan("api/offers.csv", "export", None, partial(_offers_export, urls=urls)))
     plans += [PagePlan(urls.model_json(slug), "export", None, partial(_model_export, slug=slug, urls=urls))
               for slug in catalog.models]
     return plans
@@ -130,15 +138,23 @@ def _comparison_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tup
 
 
 def _benchmark_page(catalog: Catalog, memo: Memo, benchmark_id: str, urls: Urls) -> tuple[PageMeta, dict]:
+    """A benchmark's leaderboards: one per variant, never two variants ranked together."""
     benchmark = catalog.benchmarks[benchmark_id]
-    board = tables.leaderboard(benchmark, catalog)
+    boards = tables.leaderboards(benchmark, catalog)
     meta = PageMeta(urls.benchmark(benchmark_id), f"{benchmark.name} leaderboard",
                     benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark")
-    return meta, {"benchmark": benchmark, "board": board, "chart": charts.leaderboard_chart(board) if board.rows else None}
+    return meta, {"benchmark": benchmark, "boards": boards,
+                  "charts": [charts.leaderboard_chart(board) if board.rows else None for board in boards]}
+
+
+TAXONOMY_TITLES = {"modalities": "Modalities", "outputs": "Output modalities"}
+"""Page titles of taxonomies whose name alone would not say what they list."""
 
 
 def _taxonomy_page(catalog: Catalog, memo: Memo, taxonomy: str) -> tuple[PageMeta, dict]:
-    meta = PageMeta(f"{taxonomy}/", taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
+    title = TAXONOMY_TITLES.get(taxonomy, taxonomy.capitalize())
+    noun = {"capabilities": "capability", "outputs": "output modality"}.get(taxonomy, taxonomy[:-1])
+    meta = PageMeta(f"{taxonomy}/", title, f"Models by {noun}.", "taxonomy")
     return meta, {"taxonomy": taxonomy, "terms": catalog.taxonomies[taxonomy]}
 
 
@@ -147,6 +163,19 @@ def _term_page(catalog: Catalog, memo: Memo, taxonomy: str, slug: str, urls: Url
     return _term_meta(term, urls), {
         "taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
         "retired": tables.listing([m for m in term.models if not m.is_listed])}
+
+
+def _provider_page(catalog: Catalog, memo: Memo, provider_id: str, urls: Urls) -> tuple[PageMeta, dict]:
+    """Every model a provider offers, with its price and limits there."""
+    provider = catalog.providers[provider_id]
+    rows = tuple(tables.offer_row(found.model, found.offer) for found in catalog.offers_by_provider[provider_id])
+    meta = PageMeta(urls.provider(provider_id), f"Models on {provider.name}",
+                    provider.description or f"{len(rows)} models on {provider.name}, with their prices there.", "provider")
+    return meta, {"provider": provider, "rows": rows, "columns": tables.offer_columns(rows)}
+
+
+def _offers_export(catalog: Catalog, memo: Memo, urls: Urls) -> bytes:
+    return exports.offers_csv(catalog, urls)
 
 
 def _free_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
@@ -198,15 +227,20 @@ def _facets(catalog: Catalog) -> dict[str, list[Facet]]:
     for taxonomy, terms in catalog.taxonomies.items():
         choices = [Facet(t.slug, t.name, sum(m.slug in listed for m in t.models)) for t in terms.values()]
         facets[taxonomy] = sorted((f for f in choices if f.count), key=lambda f: f.label.lower())
-    facets["benchmarks"] = [Facet(b.id, b.name, sum(r.model.slug in listed for r in catalog.leaderboards[b.id]))
-                            for b in catalog.benchmarks.values()]
+    facets["benchmarks"] = []
+    for benchmark in catalog.benchmarks.values():
+        for variant in (None, *benchmark.variants):  # one choice per leaderboard: variants are never mixed
+            key = board_key(benchmark.id, variant)
+            count = sum(r.model.slug in listed for r in catalog.leaderboards[key])
+            facets["benchmarks"].append(Facet(key, tables.board_label(benchmark, variant), count))
     return facets
 
 
 def _term_meta(term: Term, urls: Urls) -> PageMeta:
-    noun = {"developers": "by", "domains": "for", "modalities": "with input:"}[term.taxonomy]
+    noun = {"developers": "by", "domains": "for", "modalities": "with input:", "capabilities": "with",
+            "outputs": "with output:"}[term.taxonomy]
     return PageMeta(urls.term(term.taxonomy, term.slug), f"Models {noun} {term.name}",
-                    f"{len(term.models)} models {noun} {term.name}.", "term")
+                    term.description or f"{len(term.models)} models {noun} {term.name}.", "term")
 
 
 # --- Rendering ----------------------------------------------------------------------
@@ -234,6 +268,10 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
         long_date=filters.long_date,
         number=filters.number,
         price=filters.price_pair,
+        pricing=filters.pricing_text,
+        unit_prices=filters.unit_prices,
+        money=filters.money,
+        score_details=filters.score_details,
         score=filters.score_text,
         host=filters.host,
         json_script=filters.json_script,
@@ -245,7 +283,10 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     snippets = filters.Snippets(urls.href)
     env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
                        score=snippets.score, source_link=snippets.source_link, status_badge=snippets.status_badge,
-                       missing=snippets.missing, marks_title=filters.marks_title, listing_row=tables.listing_row)
+                       missing=snippets.missing, marks_title=filters.marks_title, listing_row=tables.listing_row,
+                       price_text=tables.price_text, board_label=tables.board_label, offer_rows=tables.offer_rows,
+                       offer_columns=tables.offer_columns, price_details=tables.price_details, board_key=board_key, leaderboards=tables.leaderboards, evaluators=filters.EVALUATOR_LABELS,
+                       evaluator_titles=filters.EVALUATOR_TITLES)
     return env
 
 

@@ -60,6 +60,10 @@ class Urls:
         return f"{taxonomy}/{slug}/"
 
     @staticmethod
+    def provider(provider_id: str) -> str:
+        return f"providers/{provider_id}/"
+
+    @staticmethod
     def page(slug: str) -> str:
         return f"{slug}/"
 
