@@ -67,9 +67,15 @@ _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "�
 
 
 def money(value: float, currency: str) -> str:
-    """Return a price as "$0.15", "$0.075", "$0.00002" or "0.15 CHF" (never in e-notation)."""
-    if value >= 0.1 or value == 0:
+    """Return a price as "$0.15", "$0.625", "$0.075", "$0.00002" or "0.15 CHF" (never in e-notation).
+
+    Cents are shown always; smaller fractions only where a price has them (a cache
+    price of $0.625 must not read "$0.62").
+    """
+    if value == 0 or (value >= 0.1 and abs(round(value, 2) - value) < 1e-9):
         amount = f"{value:.2f}"
+    elif value >= 0.1:
+        amount = f"{value:.4f}".rstrip("0")
     else:  # four significant digits, written out: 2e-05 reads "0.00002"
         amount = f"{float(f'{value:.4g}'):.12f}".rstrip("0")
     sign = _CURRENCY_SIGNS.get(currency)
@@ -80,6 +86,11 @@ def price_pair(pricing: Pricing) -> str:
     """Return "$0.15 / $0.60" for input / output per million tokens; "—" for an unknown side."""
     sides = [money(v, pricing.currency) if v is not None else "—" for v in (pricing.input_per_mtok, pricing.output_per_mtok)]
     return " / ".join(sides)
+
+
+def modality(name: str) -> str:
+    """Return a modality as pages name it: "Text", "PDF"."""
+    return "PDF" if name == "pdf" else name.capitalize()
 
 
 UNIT_LABELS = {"image": "image", "second": "second", "minute": "minute", "request": "request", "page": "page",
@@ -145,7 +156,7 @@ def atom_date(iso: str) -> str:
 # cost a fraction of the equivalent Jinja macros, and escaping stays explicit.
 
 
-EVALUATOR_LABELS = {"developer": "Developer", "third_party": "Third party", "platform": "Platform"}
+EVALUATOR_LABELS = {"developer": "Developer", "third_party": "Third party", "platform": "Platform (verified)"}
 EVALUATOR_TITLES = {
     "developer": "Self-reported by the developer, not independently measured",
     "third_party": "Measured by an independent party",

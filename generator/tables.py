@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 from generator import filters
 from generator.catalog import Catalog, Ranked, slugify
-from generator.schema import Benchmark, Comparison, Limits, Model, Offer, PriceTier, Pricing, Score, Variant, board_key
+from generator.schema import Benchmark, Comparison, Limits, Model, Offer, PriceOption, PriceTier, Pricing, Score, Variant, \
+    board_key
 from generator.urls import Urls
 
 MISSING = "—"
@@ -377,6 +378,12 @@ def offer_row(model: Model, offer: Offer, cheapest: bool = False) -> OfferRow:
                     cheapest)
 
 
+def paid_from(model: Model) -> PriceOption | None:
+    """The cheapest price that is not free, to show beside a free offer ("Free, or from $0.03 / $0.05")."""
+    paid = [option for option in model.price_options if not option.pricing.free and option.pricing.rank is not None]
+    return min(paid, key=lambda option: option.pricing.rank) if paid else None  # type: ignore[arg-type, return-value]
+
+
 def offer_rows(model: Model) -> tuple[OfferRow, ...]:
     """Return a model's providers table: the developer's own API (beside offers) and each offer, cheapest first.
 
@@ -394,8 +401,9 @@ def offer_rows(model: Model) -> tuple[OfferRow, ...]:
 
 
 def _price_order(row: OfferRow) -> tuple:
+    """Current offers before deprecated and retired ones; within each, the lowest price first."""
     rank = row.pricing.rank if row.pricing is not None else None
-    return (rank is None, rank or (0, 0, 0.0), row.status not in ("active", "preview"))
+    return (row.status not in ("active", "preview"), rank is None, rank or (0, 0, 0.0))
 
 
 def offer_columns(offers: Sequence[OfferRow]) -> OfferColumns:

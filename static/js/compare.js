@@ -63,7 +63,9 @@
   }
 
   function money(value, currency) {
-    var amount = value >= 0.1 || value === 0 ? value.toFixed(2) : sig(value, 4);
+    /* Cents always; smaller fractions only where the price has them ($0.625, never $0.62). */
+    var cents = value === 0 || (value >= 0.1 && Math.abs(Math.round(value * 100) / 100 - value) < 1e-9);
+    var amount = cents ? value.toFixed(2) : value >= 0.1 ? String(parseFloat(value.toFixed(4))) : sig(value, 4);
     return CURRENCY[currency] ? CURRENCY[currency] + amount : amount + " " + currency;
   }
 
