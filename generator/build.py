@@ -553,8 +553,8 @@ def _fingerprints(content: Content, catalog: Catalog, inputs: _Inputs) -> Finger
         for slug, value in entries.items():
             value_digest = digest(kind, slug, file_digest[content.origin(kind, slug).path])
             prints.seed(value, value_digest)
-            for benchmark_id, score in getattr(value, "benchmarks", {}).items():
-                prints.seed(score, digest(value_digest, benchmark_id))
+            for benchmark_id, score in getattr(value, "scores", ()):  # each score, one per variant
+                prints.seed(score, digest(value_digest, benchmark_id, score.variant or ""))
     for benchmark_id, benchmark in content.benchmarks.items():
         prints.seed(benchmark, digest("benchmark", benchmark_id, file_digest[content.origin("benchmark", benchmark_id).path]))
     return prints
