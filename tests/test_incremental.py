@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
+from conftest import FIXTURE_SITE, ROOT, V2_SITE, run_cli, snapshot
 from generator.build import Settings, build
 from generator.cache import BuildCache
 
@@ -124,6 +124,37 @@ def test_incremental_build_equals_clean_build(tmp_path_factory, steps, in_memory
             assert snapshot(out) == expected, f"stale output after {edit.__name__}"
         else:
             assert snapshot(out) == before, f"a failed build changed the output after {edit.__name__}"
+
+
+V2_EDITS = [
+    # (file, text, its replacement): what the pages read from the v2 definitions and offers
+    ("content/providers.yaml", "name: OpenRouter", "name: Open Router"),
+    ("content/capabilities.yaml", "name: Tool calling", "name: Function calling"),
+    ("content/benchmarks.yaml", "name: Public set", "name: Public tasks"),
+    ("content/models/claude-sonnet-4.yaml", "model_id: anthropic/claude-sonnet-4\n    pricing: {input_per_mtok: 3,",
+     "model_id: anthropic/claude-sonnet-4\n    pricing: {input_per_mtok: 2.5,"),
+    ("content/models/llama-3-1-8b-instruct.yaml", "[tool_calling, temperature, fine_tuning]", "[tool_calling, reasoning]"),
+    ("content/models/imagen-4.yaml", "output: [image]", "output: [image, text]"),
+]
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["dev server", "build"])
+def test_incremental_builds_of_v2_edits_equal_clean_builds(tmp_path, in_memory):
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(V2_SITE, site)
+    memory = BuildCache()
+    memory.autosave = False
+    settings = Settings(site, out_dir=out, cache_dir=tmp_path / "cache", jobs=1)
+    assert build(settings, cache=memory if in_memory else BuildCache.open(tmp_path / "cache")).published
+    for number, (name, old, new) in enumerate(V2_EDITS):
+        path = site / name
+        assert old in path.read_text(), name
+        path.write_text(path.read_text().replace(old, new))
+        result = build(settings, cache=memory if in_memory else BuildCache.open(tmp_path / "cache"))
+        assert result.published, [p.format() for p in result.problems]
+        assert result.rendered > 0 and result.skipped > 0  # an edit renders the pages that show it, not all
+        ok, expected = clean_build(site, tmp_path / f"clean-{number}")
+        assert ok and snapshot(out) == expected, f"stale output after editing {name}"
 
 
 def test_second_build_renders_nothing_and_an_edit_renders_only_what_shows_it(site_copy, tmp_path):
