@@ -540,21 +540,22 @@ class Pricing(_Strict):
         return self.input_per_mtok is not None or self.output_per_mtok is not None
 
     @property
-    def rank(self) -> tuple[int, int, float] | None:
+    def rank(self) -> tuple[int, int, float, float] | None:
         """How this price compares with others for "from $X", lower first; None when it cannot be compared.
 
-        Free comes first, then prices per million tokens (by input price, else output),
-        then per-unit prices (by their first unit, then amount). A plan alone has no
-        price to compare.
+        Free comes first, then prices per million tokens (by input price, else output,
+        then by output price), then per-unit prices (by their first unit, then amount).
+        A plan alone has no price to compare.
         """
         if self.free:
-            return (0, 0, 0.0)
+            return (0, 0, 0.0, 0.0)
         if self.token_priced:
-            return (1, 0, self.input_per_mtok if self.input_per_mtok is not None else self.output_per_mtok)  # type: ignore[return-value]
+            first = self.input_per_mtok if self.input_per_mtok is not None else self.output_per_mtok
+            return (1, 0, first, self.output_per_mtok or 0.0)  # type: ignore[return-value]
         charged = self.per_unit.charged() if self.per_unit else []
         if charged:
             unit, price = charged[0]
-            return (2, UNITS.index(unit), price)
+            return (2, UNITS.index(unit), price, 0.0)
         return None
 
 

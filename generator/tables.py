@@ -403,7 +403,7 @@ def offer_rows(model: Model) -> tuple[OfferRow, ...]:
 def _price_order(row: OfferRow) -> tuple:
     """Current offers before deprecated and retired ones; within each, the lowest price first."""
     rank = row.pricing.rank if row.pricing is not None else None
-    return (row.status not in ("active", "preview"), rank is None, rank or (0, 0, 0.0))
+    return (row.status not in ("active", "preview"), rank is None, rank or (0, 0, 0.0, 0.0))
 
 
 def offer_columns(offers: Sequence[OfferRow]) -> OfferColumns:
