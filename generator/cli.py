@@ -215,11 +215,17 @@ developer: {developer}
 release_date: {today}
 # family: ...
 # parameters: 4B            # or 4.3e9, or {{total: 46.7B, active: 12.9B}}
-# context_window: 128K
-# modalities: [text]
+# context_window: 128K      # leave out a limit that does not apply (an image model has none)
+# limits: {{output: 8K}}
+# modalities: {{input: [text, image], output: [text]}}
+# capabilities: [tool_calling]   # ids of content/capabilities.yaml
 # domains: [general]
 # open_weights: true
 # license: Apache-2.0       # an SPDX id, or {{name: ..., url: ...}}
+# knowledge_cutoff: 2025-01
+# pricing: {{input_per_mtok: 0.15, output_per_mtok: 0.6}}
+# offers:                   # other providers: ids of content/providers.yaml
+#   - {{provider: openrouter, model_id: ..., pricing: {{input_per_mtok: 0.15, output_per_mtok: 0.6}}}}
 {benchmarks}# strengths: []
 # weaknesses: []
 # use_cases: []

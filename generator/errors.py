@@ -43,6 +43,9 @@ class Code:
     UNKNOWN_COLUMN = "MC022"
     URL_COLLISION = "MC023"
     DRAFT_REFERENCE = "MC024"
+    UNKNOWN_CAPABILITY = "MC025"
+    UNKNOWN_PROVIDER = "MC026"
+    UNKNOWN_VARIANT = "MC027"
     # Rendering and writing
     TEMPLATE_ERROR = "MC030"
     OUTPUT_ERROR = "MC031"
@@ -67,6 +70,11 @@ class Code:
     PLACEHOLDER_DEVELOPER = "MC114"
     PLACEHOLDER_URL = "MC115"
     PLACEHOLDER_SUMMARY = "MC116"
+    PRICED_FREE = "MC117"
+    ZERO_PRICE = "MC118"
+    CHEAPER_TIER = "MC119"
+    LIMIT_ABOVE_CONTEXT = "MC121"
+    CUTOFF_AFTER_RELEASE = "MC122"
     # About silences themselves; not silenceable
     UNUSED_SILENCE = "MC120"
 
@@ -91,6 +99,9 @@ MEANINGS = {
     Code.UNKNOWN_COLUMN: "an unknown comparison column",
     Code.URL_COLLISION: "two things would be published at the same URL",
     Code.DRAFT_REFERENCE: "a published entry names a draft, which the build leaves out",
+    Code.UNKNOWN_CAPABILITY: "a capability id that `content/capabilities.yaml` does not define",
+    Code.UNKNOWN_PROVIDER: "a provider id that `content/providers.yaml` does not define",
+    Code.UNKNOWN_VARIANT: "a score's (or a comparison column's) variant that its benchmark does not declare",
     Code.TEMPLATE_ERROR: "a template failed to render",
     Code.OUTPUT_ERROR: "the output could not be written",
     Code.OUTSIDE_SITE: "a file or folder that leads outside the site folder",
@@ -112,6 +123,11 @@ MEANINGS = {
     Code.PLACEHOLDER_DEVELOPER: "a placeholder `developer` (\"Unknown\", \"TBD\", \"N/A\")",
     Code.PLACEHOLDER_URL: "a placeholder URL (`https://...`)",
     Code.PLACEHOLDER_SUMMARY: "the summary `modelcat new` wrote, not yet replaced",
+    Code.PRICED_FREE: "a price marked `free: true` that also charges something",
+    Code.ZERO_PRICE: "a price written as `0`",
+    Code.CHEAPER_TIER: "a price tier cheaper than the base price or the tier before it",
+    Code.LIMIT_ABOVE_CONTEXT: "an input or output limit above the context window",
+    Code.CUTOFF_AFTER_RELEASE: "a `knowledge_cutoff` after `release_date`",
     Code.UNUSED_SILENCE: "a silence that matches no warning",
 }
 """What each code means, in a few words: the summary of many problems names them by it (README's table says more)."""

@@ -88,7 +88,7 @@ class Source:
     """One content file to read."""
 
     kind: str
-    """`site`, `model`, `benchmarks`, `comparison` or `page`."""
+    """`site`, `model`, `benchmarks`, `capabilities`, `providers`, `comparison` or `page`."""
     file: Path
     relative: str
     """Relative to the site root, forward slashes: how messages name the file."""
@@ -119,6 +119,8 @@ class RawEntry:
 _SOURCES = (
     ("site", "site.yaml"),
     ("benchmarks", "content/benchmarks.yaml"),
+    ("capabilities", "content/capabilities.yaml"),
+    ("providers", "content/providers.yaml"),
     ("model", "content/models"),
     ("comparison", "content/comparisons"),
     ("page", "content/pages"),

@@ -14,6 +14,7 @@ import logging
 import re
 import types
 import typing
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from generator import schema
 from generator.errors import Code, Problem
 from generator.load import FieldPath, LineMap, RawEntry, format_field
-from generator.schema import Benchmark, Comparison, Model, Page, SiteConfig
+from generator.schema import Benchmark, Capability, Comparison, Model, Page, Provider, SiteConfig
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,15 @@ class Origin:
         return Problem(code, self.path, format_field(at), message, line=self.lines.line_of(at), hint=hint, **extra)
 
 
+def score_path(origin: Origin, benchmark_id: str, index: int, *rest: str) -> FieldPath:
+    """Return where one score is written: `benchmarks.ID` for a lone score, `benchmarks.ID[i]` in a list.
+
+    It reads the file's lines, so callers ask only when they report a problem.
+    """
+    listed = origin.lines.has(("benchmarks", benchmark_id, 0))
+    return ("benchmarks", benchmark_id, *((index,) if listed else ()), *rest)
+
+
 @dataclass
 class Content:
     """Every valid entry of the site, keyed by slug (benchmarks by id), in file order."""
@@ -48,17 +58,25 @@ class Content:
     site: SiteConfig | None = None
     models: dict[str, Model] = field(default_factory=dict)
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    capabilities: dict[str, Capability] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
     comparisons: dict[str, Comparison] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    """(kind, slug) -> origin of every entry read, valid or not; benchmarks are ("benchmark", id)."""
+    """(kind, slug) -> origin of every entry read, valid or not; the entries of a definitions file
+    (benchmarks, capabilities, providers) are ("benchmark", id), ("capability", id), ("provider", id)."""
     partial: dict[tuple[str, str], Model | Comparison] = field(default_factory=dict)
     """(kind, slug) -> the parts of an invalid model or comparison that `catalog` checks (see `Validated.partial`)."""
-    benchmarks_read: bool = True
-    """False when content/benchmarks.yaml exists but could not be parsed: no benchmark id is then known to be wrong."""
+    definitions_read: dict[str, bool] = field(default_factory=dict)
+    """"benchmarks" | "capabilities" | "providers" -> whether that file could be parsed; absent when there is none."""
 
     def origin(self, kind: str, slug: str = "") -> Origin:
         return self.origins[(kind, slug)]
+
+    def knows_every(self, definitions: str) -> bool:
+        """Whether an id missing from `definitions` ("benchmarks", "capabilities", "providers") is surely wrong:
+        not while that file cannot be read, which is reported on its own."""
+        return self.definitions_read.get(definitions, True)
 
 
 @dataclass(frozen=True)
@@ -72,23 +90,23 @@ class Validated:
     slug: str
     origin: Origin
     value: Any
-    """Model, Comparison, Page, SiteConfig, a dict of Benchmarks, or None."""
+    """Model, Comparison, Page, SiteConfig, a dict of definitions (Benchmark, Capability, Provider), or None."""
     problems: tuple[Problem, ...]
     declared: tuple[str, ...] = ()
-    """Benchmark ids the benchmarks file declares, valid or not."""
+    """Ids a definitions file declares, valid or not."""
     partial: Any = None
     """For an invalid model or comparison: the same class holding only the fields that other
-    files are checked against (benchmark ids and scores, references), each as far as it is
-    valid on its own, so `catalog` reports their problems together with the file's own.
-    Built without validation (`model_construct`): nothing but `catalog`'s checks reads it."""
+    files are checked against (ids, scores, references), each as far as it is valid on its
+    own, so `catalog` reports their problems together with the file's own. Built without
+    validation (`model_construct`): nothing but `catalog`'s checks reads it."""
 
 
 def validate_entry(entry: RawEntry) -> Validated:
     """Validate one parsed file, adding its problems to those found while reading it."""
     origin = Origin(entry.path, entry.lines)
     problems: list[Problem] = []
-    if entry.kind == "benchmarks":
-        value = _validate_benchmarks(entry.data, origin, problems)
+    if entry.kind in DEFINITIONS:
+        value = _validate_definitions(DEFINITIONS[entry.kind], entry.data, origin, problems)
         return Validated(entry.kind, entry.slug, origin, value, _together(entry.problems, problems), tuple(entry.data))
     cls = _CLASSES[entry.kind]
     value = validate_one(cls, entry.data, origin, problems)
@@ -134,29 +152,28 @@ def update_content(previous: Content | None, gone: Iterable[Validated], arrived:
     An edit takes its file's old outcome out and puts the new one in, so a rebuild
     updates the content rather than gathering every file again.
     """
-    if previous is None:
-        content = Content()
-    else:
-        content = Content(previous.site, dict(previous.models), dict(previous.benchmarks), dict(previous.comparisons),
-                          dict(previous.pages), dict(previous.origins), dict(previous.partial), previous.benchmarks_read)
+    content = Content() if previous is None else dataclasses.replace(
+        previous, **{f.name: dict(getattr(previous, f.name)) for f in dataclasses.fields(Content) if f.name != "site"})
     for result in gone:
         content.origins.pop((result.kind, result.slug), None)
         content.partial.pop((result.kind, result.slug), None)
-        if result.kind == "benchmarks":
+        if result.kind in DEFINITIONS:
+            singular = DEFINITIONS[result.kind].singular
             for key in result.declared:
-                content.origins.pop(("benchmark", key), None)
-            content.benchmarks = {}
-            content.benchmarks_read = True
+                content.origins.pop((singular, key), None)
+            setattr(content, result.kind, {})
+            content.definitions_read.pop(result.kind, None)
         elif result.kind == "site":
             content.site = None
         elif result.value is not None:
             getattr(content, result.kind + "s").pop(result.slug, None)
     for result in arrived:
         content.origins[(result.kind, result.slug)] = result.origin
-        if result.kind == "benchmarks":
-            content.origins.update({("benchmark", key): result.origin for key in result.declared})
-            content.benchmarks = result.value or {}
-            content.benchmarks_read = result.value is not None or bool(result.declared)
+        if result.kind in DEFINITIONS:
+            singular = DEFINITIONS[result.kind].singular
+            content.origins.update({(singular, key): result.origin for key in result.declared})
+            setattr(content, result.kind, result.value or {})
+            content.definitions_read[result.kind] = result.value is not None or bool(result.declared)
         elif result.value is None:
             if result.partial is not None:
                 content.partial[(result.kind, result.slug)] = result.partial
@@ -183,43 +200,63 @@ def validate_one(cls: type[BaseModel], data: dict, origin: Origin, problems: lis
     try:
         value = cls.model_validate({k: v for k, v in data.items() if k not in internal})
     except ValidationError as exc:
-        problems.extend(_explain(error, cls, at, origin) for error in exc.errors(include_url=False))
+        problems.extend(_explain(error, cls, at, origin, data) for error in exc.errors(include_url=False))
         return None
     return None if internal else value
 
 
-def _validate_benchmarks(data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Benchmark]:
-    benchmarks = {}
+@dataclass(frozen=True)
+class Definitions:
+    """A file of definitions keyed by id: `content/benchmarks.yaml`, `capabilities.yaml`, `providers.yaml`."""
+
+    cls: type[BaseModel]
+    singular: str
+    """What one entry is called in messages and in `Content.origins`."""
+    ids: str
+    """Example ids, for the hint on a bad one."""
+    example: str
+    """An example entry, for the message on one that is not a mapping."""
+
+
+DEFINITIONS = {
+    "benchmarks": Definitions(Benchmark, "benchmark", "medqa or arc_c", '{name: ..., unit: "%"}'),
+    "capabilities": Definitions(Capability, "capability", "reasoning or tool_calling", "{name: ..., description: ...}"),
+    "providers": Definitions(Provider, "provider", "openai or amazon-bedrock", '{name: ..., url: "https://..."}'),
+}
+
+
+def _validate_definitions(kind: Definitions, data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Any]:
+    definitions = {}
     for key, definition in data.items():
-        problem = _benchmark_id_problem(key)
+        problem = _id_problem(kind, key)
         if problem is not None:
             message, hint = problem
             problems.append(origin.problem(Code.BAD_VALUE, (key,), message, hint=hint))
             continue
         if not isinstance(definition, dict):
             problems.append(origin.problem(
-                Code.WRONG_TYPE, (key,), f"expected a mapping such as {{name: ..., unit: \"%\"}}; got {schema.describe(definition)}."))
+                Code.WRONG_TYPE, (key,), f"expected a mapping such as {kind.example}; got {schema.describe(definition)}."))
             continue
-        value = validate_one(Benchmark, definition, origin, problems, at=(key,))
+        value = validate_one(kind.cls, definition, origin, problems, at=(key,))
         if value is not None:
-            benchmarks[key] = value.model_copy(update={"id": key})
-    return benchmarks
+            definitions[key] = value.model_copy(update={"id": key})
+    return definitions
 
 
-def _benchmark_id_problem(key: str) -> tuple[str, str] | None:
-    """Return (message, hint) if `key` cannot be a benchmark's id: its page and its comparison column are named by it."""
-    if not re.fullmatch(schema.BENCHMARK_ID_PATTERN, key):
-        return (f"{schema.describe(key)} is not a valid benchmark id.",
-                "use lowercase letters, digits, hyphens and underscores, e.g. medqa or arc_c.")
+def _id_problem(kind: Definitions, key: str) -> tuple[str, str] | None:
+    """Return (message, hint) if `key` cannot be an id of `kind`: ids name pages, filters and columns."""
+    if not re.fullmatch(schema.ID_PATTERN, key):
+        return (f"{schema.describe(key)} is not a valid {kind.singular} id.",
+                f"use lowercase letters, digits, hyphens and underscores, e.g. {kind.ids}.")
     if len(key) > schema.MAX_ID_LENGTH:
-        return (f"the benchmark id is {len(key)} characters long; an id becomes a URL and has at most "
-                f"{schema.MAX_ID_LENGTH}.", "shorten it, and the keys that use it in the models.")
-    if key in schema.BUILTIN_COLUMNS:
+        return (f"the {kind.singular} id is {len(key)} characters long; an id becomes a URL and has at most "
+                f"{schema.MAX_ID_LENGTH}.", "shorten it, and the entries that use it.")
+    if kind.cls is Benchmark and key in schema.BUILTIN_COLUMNS:
         return (f'"{key}" is the name of a built-in comparison column: a comparison could not tell the two apart.',
                 f"choose another id; reserved: {', '.join(schema.BUILTIN_COLUMNS)}.")
     if key in schema.DEVICE_NAMES:
-        return (f'"{key}" names a device on Windows: its page\'s folder could not be created there.',
-                f"choose another id, e.g. {key}-bench.")
+        return (f'"{key}" names a device on Windows: a folder named by it could not be created there.',
+                f"choose another id, e.g. {key}-{kind.singular}.")
     return None
 
 
@@ -300,7 +337,7 @@ def _markdown_problems(entry: RawEntry, origin: Origin) -> list[Problem]:
 # --- Salvaging the parts other files are checked against -----------------------------
 
 _CHECKED_ACROSS = {
-    "model": ("variant_of", "base_model", "related", "benchmarks"),
+    "model": ("variant_of", "base_model", "related", "capabilities", "offers", "benchmarks"),
     "comparison": ("models", "columns"),
 }
 """Fields of an entry that `catalog` checks against other files."""
@@ -357,17 +394,22 @@ _TYPE_WORDS = {
 }
 _PATTERN_WORDS = {
     schema.SLUG_PATTERN: "a slug: lowercase letters, digits and hyphens",
-    schema.BENCHMARK_ID_PATTERN: "a benchmark id: lowercase letters, digits, hyphens and underscores",
+    schema.ID_PATTERN: "an id: lowercase letters, digits, hyphens and underscores",
+    schema.COLUMN_PATTERN: "a column: a built-in, a benchmark id, or benchmark.variant",
+}
+_MISSING_HINTS = {
+    ("developer",): "write the organisation that made the model; where the source names none, the one that publishes "
+                    "its weights or serves its API. Every page, listing and the developer index name it.",
 }
 _CUSTOM_CODES = {schema.WRONG_TYPE: Code.WRONG_TYPE, schema.BAD_VALUE: Code.BAD_VALUE, schema.UNSAFE_URL: Code.UNSAFE_URL}
 
 
-def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origin) -> Problem:
+def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origin, data: Any) -> Problem:
     """Return one pydantic error as a problem in the editor's terms."""
-    loc = tuple(part for part in error["loc"] if part != "[key]")
-    at = (*prefix, *loc)
-    kind, got = error["type"], schema.describe(error.get("input"))
     ctx = error.get("ctx") or {}
+    loc = (*(part for part in error["loc"] if part != "[key]"), *ctx.get("at", ()))
+    at = (*prefix, *as_written(loc, data))
+    kind, got = error["type"], schema.describe(error.get("input"))
     if kind == "extra_forbidden":
         name = str(loc[-1])
         known = _fields_at(cls, loc[:-1])
@@ -378,7 +420,7 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.UNKNOWN_FIELD, at, f"unknown field {schema.describe(name)}.", hint=hint)
     if kind == "missing":
         return Problem(Code.MISSING_FIELD, origin.path, format_field(at), "required field is missing.",
-                       line=origin.lines.line_of(at[:-1]) or 1)
+                       line=origin.lines.line_of(at[:-1]) or 1, hint=_MISSING_HINTS.get(at))
     if kind in _CUSTOM_CODES:
         return origin.problem(_CUSTOM_CODES[kind], at, error["msg"])
     if kind in _TYPE_WORDS:
@@ -401,6 +443,33 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.BAD_VALUE, at, f"expected a finite number; got {got}.")
     message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
     return origin.problem(Code.BAD_VALUE, at, f"{message}; got {got}.")
+
+
+def as_written(loc: FieldPath, data: Any) -> FieldPath:
+    """Return a location inside validated data as the editor wrote it, walking their own data.
+
+    Shorthands add steps the file does not have: a single score is a list of one
+    (`benchmarks.medqa[0]`), a list of modalities is the `input` of a mapping. Those
+    steps are left out, so messages and silences name the field as it is written.
+    """
+    path: list[str | int] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict):
+            if isinstance(part, int):
+                continue  # one item written without its list
+            path.append(part)
+            here = here.get(part)
+        elif isinstance(here, list):
+            if isinstance(part, str):
+                continue  # a field of the mapping a list stands for
+            path.append(part)
+            here = here[part] if 0 <= part < len(here) else None
+        elif isinstance(part, int):
+            continue  # a scalar standing for a list of one
+        else:
+            path.append(part)  # a field of the mapping a scalar stands for ({value: 64.4})
+    return tuple(path)
 
 
 def _fields_at(cls: type[BaseModel], loc: FieldPath) -> list[str]:

@@ -81,7 +81,7 @@ def mutate(models: dict[str, Model], kind: str, pick: int, value: int) -> dict[s
         "status": {"status": ["active", "deprecated", "retired"][value % 3]},
         "developer": {"developer": f"Dev {value % 3}"},
         "domains": {"domains": [["code"], ["medical", "code"], []][value % 3]},
-        "score": {"benchmarks": {**model.benchmarks, "medqa": Score(value=value % 100)} if value % 4 else
+        "score": {"benchmarks": {**model.benchmarks, "medqa": [Score(value=value % 100)]} if value % 4 else
                   {k: v for k, v in model.benchmarks.items() if k != "medqa"}},
     }[kind]
     models[slug] = model.model_copy(update=update)

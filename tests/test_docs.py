@@ -3,13 +3,15 @@
 import re
 from pathlib import Path
 
-from generator.schema import INTERNAL_FIELDS, Benchmark, Comparison, License, Model, Pricing, Score, SiteConfig
+from generator.schema import INTERNAL_FIELDS, BatchPricing, Benchmark, Capability, Comparison, License, Limits, \
+    Modalities, Model, Offer, PriceTier, Pricing, Provider, Score, SiteConfig, UnitPrices, Variant
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
 def test_every_content_field_is_documented():
-    for cls in (Model, Benchmark, Comparison, SiteConfig, Score, Pricing, License):
+    for cls in (Model, Benchmark, Comparison, SiteConfig, Score, Pricing, License, Offer, Limits, Modalities, PriceTier,
+                BatchPricing, UnitPrices, Variant, Capability, Provider):
         for field in cls.model_fields:
             if field not in INTERNAL_FIELDS:
                 assert f"`{field}`" in README, f"{cls.__name__}.{field} is not in README.md"

@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_SITE, ROOT, run_cli
+from conftest import FIXTURE_SITE, ROOT, V2_SITE, run_cli
 from generator.load import parse_yaml
 
 SEED_SITE = Path(__file__).resolve().parent / "fixtures" / "seed-as-written"
@@ -92,7 +92,7 @@ def as_json_files(tmp_path: Path, paths: list[Path]) -> list[Path]:
     return files
 
 
-BUNDLED = entries_of(ROOT, FIXTURE_SITE, SEED_SITE)
+BUNDLED = entries_of(ROOT, FIXTURE_SITE, SEED_SITE, V2_SITE)
 
 
 def test_ajv_8_strict_compiles_the_schema_and_accepts_every_bundled_entry(tmp_path):
@@ -165,12 +165,34 @@ BAD_ENTRIES = [
     ("fact without a label", GOOD + "facts:\n  - {value: SigLIP}"),
     ("silence without a reason", GOOD + "silence:\n  - {code: MC101}"),
     ("silence of an error code", GOOD + "silence:\n  - {code: MC020, reason: Errors cannot be silenced.}"),
+    # format v2
+    ("context window of 0", GOOD + "context_window: 0"),
+    ("output limit of 0", GOOD + "limits: {output: 0}"),
+    ("unknown limit", GOOD + "limits: {ouput: 4K}"),
+    ("unknown output modality", GOOD + "modalities: {input: [text], output: [smell]}"),
+    ("capability that is not an id", GOOD + "capabilities: [Tool Calling]"),
+    ("cutoff in month 13", GOOD + "knowledge_cutoff: 2025-13"),
+    ("beta status", GOOD + "status: beta"),
+    ("offer without a provider", GOOD + "offers:\n  - {model_id: x}"),
+    ("unknown per-unit price", GOOD + "pricing: {per_unit: {images: 0.04}}"),
+    ("tier without above", GOOD + "pricing: {tiers: [{input_per_mtok: 2}]}"),
+    ("free as text", GOOD + "pricing: {free: 'yes'}"),
+    ("empty list of scores", GOOD + "benchmarks:\n  medqa: []"),
+    ("unknown evaluator", GOOD + "benchmarks:\n  medqa: {value: 1, evaluated_by: lab}"),
+    ("negative shots", GOOD + "benchmarks:\n  medqa: {value: 1, shots: -1}"),
+    ("variant that is not an id", GOOD + "benchmarks:\n  medqa: [{value: 1, variant: Public Set}]"),
+    ("empty alias", GOOD + "aliases: [gpt-4o, '']"),
 ]
 LOADER_ONLY = [
     # What JSON Schema cannot express; the loader still refuses it.
     ("a day that does not exist", GOOD.replace("2025-07-09", "2025-02-30")),
     ("more active parameters than total", GOOD + "parameters: {total: 4B, active: 5B}"),
     ("a fraction of a token", GOOD + "context_window: '1.5'"),
+    ("price tiers out of order", GOOD + "pricing: {tiers: [{above: 2K}, {above: 1K}]}"),
+    ("two scores of one variant", GOOD + "benchmarks:\n  medqa: [{value: 1}, {value: 2}]"),
+    ("self-reported yet measured by the platform", GOOD + "benchmarks:\n  medqa: {value: 1, self_reported: true, evaluated_by: platform}"),
+    ("two context windows", GOOD + "context_window: 1K\nlimits: {context: 2K}"),
+    ("an offer twice", GOOD + "offers: [{provider: a, model_id: x}, {provider: a, model_id: x}]"),
 ]
 
 
