@@ -439,6 +439,8 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.BAD_VALUE, at, f"expected at least {ctx.get('min_length')} items; got {ctx.get('actual_length')}.")
     if kind in ("greater_than_equal", "greater_than"):
         return origin.problem(Code.BAD_VALUE, at, f"expected a number of at least {ctx.get('ge', ctx.get('gt')):g}; got {got}.")
+    if kind in ("less_than_equal", "less_than"):
+        return origin.problem(Code.BAD_VALUE, at, f"expected a number of at most {ctx.get('le', ctx.get('lt')):g}; got {got}.")
     if kind in ("finite_number",):
         return origin.problem(Code.BAD_VALUE, at, f"expected a finite number; got {got}.")
     message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")

@@ -284,10 +284,36 @@ DATES = [
     ])
 ]
 
+FORMAT_V2 = [
+    Case("a capabilities file that cannot be read", {"content/capabilities.yaml": "reasoning: {name: [\n",
+                                                      M + "v-cap.yaml": model("capabilities: [reasoning, tool_calling]\n")},
+         (("content/capabilities.yaml", "MC001"),)),
+    Case("provider ids taken or too long", {"content/providers.yaml": f"ok-cloud: {{name: Ok Cloud}}\ncon: {{name: C}}\n{LONG}: {{name: L}}\n"},
+         (("content/providers.yaml", "MC013", 2), ("content/providers.yaml", "MC013", 3))),
+    Case("an offer of an unknown provider", {M + "v-offer.yaml": model("offers:\n  - {provider: ghost-cloud}\n")},
+         ((M + "v-offer.yaml", "MC026", 7),)),
+    Case("an offer's model id with an escape", {M + "v-esc.yaml": model('offers:\n  - {provider: ok-cloud, model_id: "m\\e[1m"}\n')},
+         ((M + "v-esc.yaml", "MC013", 7),)),
+    Case("a variant id of 300 characters", {"content/benchmarks.yaml": OK_BENCHMARKS.replace(
+        "arena: {name: LMArena Elo, unit: Elo}", f"arena: {{name: LMArena Elo, unit: Elo, variants: {{{LONG}: {{name: V}}}}}}")},
+         (("content/benchmarks.yaml", "MC013", 2),)),
+    Case("a million shots", {M + "v-shots.yaml": model("benchmarks:\n  medqa: {value: 50, shots: 1000000}\n")},
+         ((M + "v-shots.yaml", "MC013", 7),)),
+    Case("a tier past a billion tokens", {M + "v-tier.yaml": model('pricing:\n  tiers: [{above: "1e999999999", input_per_mtok: 1}]\n')},
+         ((M + "v-tier.yaml", "MC013", 7),)),
+    Case("a price per image of 1e300", {M + "v-unit.yaml": model("pricing: {per_unit: {image: 1e300}}\n")},
+         ((M + "v-unit.yaml", "MC013", 6),)),
+    Case("a limit of 1e400 tokens", {M + "v-limit.yaml": model('limits: {output: "1e400"}\n')}, ((M + "v-limit.yaml", "MC013", 6),)),
+    Case("a second score of 1.5e308", {M + "v-list.yaml": model("benchmarks:\n  arena:\n    - 1200\n    - 1.5e308\n")},
+         ((M + "v-list.yaml", "MC013", 9),)),
+    Case("a capability with a NUL", {M + "v-capnul.yaml": model('capabilities: ["reason\\0ing"]\n')},
+         ((M + "v-capnul.yaml", "MC013", 6),)),
+]
+
 FAILING = {
     "encodings": ENCODINGS, "line endings": LINE_ENDINGS, "YAML features": YAML_FEATURES, "names": NAMES,
     "links and special files": SYMLINKS, "empty and huge files": EMPTY_AND_HUGE, "Markdown": MARKDOWN,
-    "control characters": STRINGS, "numbers": NUMBERS, "dates": DATES,
+    "control characters": STRINGS, "numbers": NUMBERS, "dates": DATES, "format v2": FORMAT_V2,
 }
 
 
@@ -514,7 +540,8 @@ def test_the_odd_site_builds_into_well_formed_files(building_run):
     assert all(len(p.name.encode()) <= 255 for p in out.rglob("*"))
 
 
-def test_an_unreadable_benchmarks_file_makes_no_score_unknown(failing_runs):
-    # The YAML class breaks content/benchmarks.yaml: its own error is enough, every
-    # model's scores are not "unknown benchmark ids" on top of it.
+def test_an_unreadable_definitions_file_makes_no_id_unknown(failing_runs):
+    # The YAML class breaks content/benchmarks.yaml, the v2 class capabilities.yaml:
+    # their own error is enough, every model's ids are not "unknown" on top of it.
     assert [f for f in failing_runs["YAML features"].found if f[1] == "MC021"] == []
+    assert [f for f in failing_runs["format v2"].found if f[1] == "MC025"] == []
