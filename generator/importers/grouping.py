@@ -23,6 +23,9 @@ LABS = {
     "ai21": "AI21 Labs", "inclusionai": "inclusionAI", "inception": "Inception", "upstage": "Upstage",
     "poolside": "Poolside", "morph": "Morph", "nousresearch": "Nous Research", "arcee": "Arcee AI",
     "black-forest-labs": "Black Forest Labs", "stability": "Stability AI", "liquid": "Liquid AI", "allenai": "Ai2",
+    "01-ai": "01.AI", "baichuan": "Baichuan", "writer": "Writer", "deepcogito": "Deep Cogito", "kuaishou": "Kuaishou",
+    "baai": "BAAI", "nomic": "Nomic AI", "vercel": "Vercel", "voyage": "Voyage AI", "ideogram": "Ideogram",
+    "elevenlabs": "ElevenLabs", "meituan": "Meituan", "inflection": "Inflection AI",
 }
 """Developers by lab id (models.dev's `models/<lab>/` folder names, and more), with their names."""
 
@@ -39,7 +42,10 @@ ORGS = {
     "bytedance": "bytedance", "bytedance-seed": "bytedance", "ibm": "ibm", "ibm-granite": "ibm", "ai21": "ai21",
     "ai21labs": "ai21", "inclusionai": "inclusionai", "nousresearch": "nousresearch", "arcee-ai": "arcee",
     "black-forest-labs": "black-forest-labs", "bfl": "black-forest-labs", "stabilityai": "stability",
-    "liquid": "liquid", "liquidai": "liquid", "allenai": "allenai",
+    "liquid": "liquid", "liquidai": "liquid", "allenai": "allenai", "01-ai": "01-ai", "baichuan-inc": "baichuan",
+    "writer": "writer", "deepcogito": "deepcogito", "kwaipilot": "kuaishou", "klingai": "kuaishou", "baai": "baai",
+    "nomic-ai": "nomic", "voyage": "voyage", "ideogram": "ideogram", "elevenlabs": "elevenlabs",
+    "meituan": "meituan", "meituan-longcat": "meituan", "inflection": "inflection",
 }
 """Organisation names in ids (`meta-llama/...`, `anthropic.claude-...`) -> lab id."""
 
@@ -48,11 +54,16 @@ _NAME_PREFIXES = (
     (r"gemini|gemma|imagen|veo|learnlm|medgemma", "google"), (r"llama", "meta"), (r"qwen|qwq|qvq|wan\d", "alibaba"),
     (r"glm|chatglm|cogview|cogvideo", "zhipuai"), (r"kimi|moonshot", "moonshotai"), (r"deepseek", "deepseek"),
     (r"grok", "xai"), (r"mistral|mixtral|codestral|magistral|devstral|ministral|pixtral|voxtral", "mistral"),
-    (r"minimax|abab", "minimax"), (r"command|c4ai|aya", "cohere"), (r"nemotron", "nvidia"), (r"phi-?\d", "microsoft"),
+    (r"minimax|abab", "minimax"), (r"command|c4ai|aya|embed-?v", "cohere"), (r"nemotron", "nvidia"), (r"phi-?\d", "microsoft"),
     (r"mimo", "xiaomi"), (r"sonar", "perplexity"), (r"ernie", "baidu"), (r"doubao|seed-", "bytedance"),
     (r"hunyuan", "tencent"), (r"step-?\d", "stepfun"), (r"nova-|titan", "amazon"), (r"granite", "ibm"),
     (r"jamba", "ai21"), (r"hermes", "nousresearch"), (r"flux", "black-forest-labs"), (r"lfm", "liquid"),
-    (r"olmo", "allenai"), (r"mercury", "inception"), (r"solar", "upstage"),
+    (r"olmo", "allenai"), (r"mercury", "inception"), (r"solar", "upstage"), (r"yi-", "01-ai"),
+    (r"baichuan", "baichuan"), (r"palmyra", "writer"), (r"cogito", "deepcogito"), (r"kat-coder|kling", "kuaishou"),
+    (r"ling-|ring-", "inclusionai"), (r"trinity", "arcee"), (r"bge-", "baai"), (r"gte-", "alibaba"),
+    (r"nomic", "nomic"), (r"stable-diffusion|sd-?\d", "stability"), (r"hy-?\d", "tencent"), (r"v0", "vercel"),
+    (r"voyage", "voyage"), (r"ideogram", "ideogram"), (r"eleven", "elevenlabs"), (r"longcat", "meituan"),
+    (r"inflection", "inflection"),
 )
 _NAME_RE = [(re.compile(f"^(?:{pattern})"), lab) for pattern, lab in _NAME_PREFIXES]
 """Model-name prefixes -> lab id, for ids that name no organisation (`gpt-4o`, `claude-sonnet-4`)."""
@@ -86,9 +97,10 @@ _POINT_ZERO_RE = re.compile(r"(?<=\d)[-.]0$")
 _QUANTISED_RE = re.compile(r"-(?:fp8|fp4|fp16|bf16|int4|int8|awq|gptq|gguf|mlx|nvfp4|mxfp4|w4a16|w8a8|[48]bit)$")
 _SEPARATORS = re.compile(r"[\s._/:@+]+")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
-_VENDOR_HYPHEN_ORGS = ("anthropic", "openai", "meta", "google", "amazon", "microsoft", "nvidia", "x-ai", "xai")
-"""Organisations written before a model name with a hyphen (`anthropic-claude-3.5-sonnet`, `meta-llama-3.1-8b`);
-left out are those whose name starts their models' names (`mistral-large`, `deepseek-v3`)."""
+_VENDOR_HYPHEN_ORGS = ("anthropic", "openai", "meta", "google", "amazon", "microsoft", "nvidia", "x-ai", "xai",
+                       "alibaba", "alicloud", "azure", "databricks", "zai", "arcee", "cohere")
+"""Organisations and platforms written before a model name with a hyphen (`anthropic-claude-3.5-sonnet`,
+`azure-gpt-4o`); left out are those whose name starts their models' names (`mistral-large`, `deepseek-v3`)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ def read_id(raw: str) -> ModelId:
     key = re.sub(r"-{2,}", "-", key)
     for vendor in _VENDOR_HYPHEN_ORGS:
         if key.startswith(vendor + "-") and len(key) > len(vendor) + 1:
-            org = org or ORGS[vendor]
+            org = org or ORGS.get(vendor)
             key = key[len(vendor) + 1:]
             break
     key = _POINT_ZERO_RE.sub("", key)

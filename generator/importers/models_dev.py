@@ -96,7 +96,7 @@ def import_models_dev(root: Path, report: Report) -> Imported:
     labs = {_lab_id(f.relative): f for f in toml_files(root, "models", report)}
     listings = [listing for file in toml_files(root, "providers", report)
                 if (listing := _listing(file, labs, report)) is not None]
-    groups = _group(listings, labs, report)
+    groups = _merge_by_name(_group(listings, labs), providers)
     result = Imported(source=SOURCE)
     result.definitions["capabilities"] = {cid: {"name": name, "description": text}
                                           for cid, name, text in CAPABILITIES.values()}
@@ -104,14 +104,16 @@ def import_models_dev(root: Path, report: Report) -> Imported:
     benchmarks = _Benchmarks(report)
     slugs: dict[str, str] = {}
     for group in sorted(groups.values(), key=lambda g: g.key):
-        mapped = _Entry(group, providers, benchmarks, report).build()
-        if mapped is None:
+        mapped = _Entry(group, providers, benchmarks).build()
+        if "name" not in mapped:  # not importable; the notes say why
+            for kind, message, source in mapped["_notes"]:
+                report.note(kind, message, source, entry=group.key)
             continue
         slug = _unique_slug(mapped.pop("_slug"), mapped["developer"], slugs)
         slugs[slug] = group.key
+        for kind, message, source in mapped.pop("_notes"):
+            report.note(kind, message, source, entry=slug)
         result.add(slug, group.key, mapped)
-        for note in mapped.pop("_notes", []):
-            report.note(note[0], note[1], note[2], entry=slug)
         used_providers.update(offer["provider"] for offer in mapped.get("offers", []))
         _report_merge(group, slug, report)
     result.definitions["providers"] = {pid: definition for pid, definition in sorted(
@@ -207,7 +209,7 @@ def _omit(data: dict, path: list[str]) -> None:
 # --- Grouping --------------------------------------------------------------------------
 
 
-def _group(listings: list[Listing], labs: dict[str, SourceFile], report: Report) -> dict[str, Group]:
+def _group(listings: list[Listing], labs: dict[str, SourceFile]) -> dict[str, Group]:
     """Return group key -> group: listings with one base key are one model, unless they pin several
     snapshot dates; then each date is its own model, and the undated ids another."""
     by_base: dict[str, list[tuple[ModelId, Listing | str]]] = defaultdict(list)
@@ -229,6 +231,35 @@ def _group(listings: list[Listing], labs: dict[str, SourceFile], report: Report)
                 group.lab_ids.append(member)
                 group.labs.append(labs[member])
     return groups
+
+
+def _merge_by_name(groups: dict[str, Group], providers: dict[str, dict]) -> dict[str, Group]:
+    """Join groups whose ids differ but whose listings give one developer and one name (`claude-4-5-haiku`
+    and `claude-haiku-4-5`, both "Claude Haiku 4.5"), unless each pins its own snapshot date."""
+    merged: dict[str, Group] = {}
+    by_name: dict[tuple, Group] = {}
+    for group in sorted(groups.values(), key=lambda g: (-len(g.labs), -len(g.listings), g.key)):
+        probe = _Entry(group, providers, None)
+        words = _name_words(probe.name())
+        target = by_name.get((probe.lab, words)) if probe.lab and words else None
+        if target is not None and not (_dates(target) and _dates(group) and _dates(target) != _dates(group)):
+            target.listings += group.listings
+            target.labs += group.labs
+            target.lab_ids += group.lab_ids
+            continue
+        merged[group.key] = group
+        if probe.lab and words:
+            by_name[(probe.lab, words)] = group
+    return merged
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """A name's words and numbers in sorted order: "Claude 4.5 Haiku" and "claude-haiku-4.5" give the same."""
+    return tuple(sorted(re.findall(r"[a-z]+|\d+(?:\.\d+)*", _clean_name(name).lower())))
+
+
+def _dates(group: Group) -> set[str]:
+    return {l.id.date for l in group.listings if l.id.date} | {d for i in group.lab_ids if (d := read_id(i).date)}
 
 
 def _report_merge(group: Group, slug: str, report: Report) -> None:
@@ -254,11 +285,10 @@ def _unique_slug(wanted: str, developer: str, taken: dict[str, str]) -> str:
 class _Entry:
     """Maps one group to an entry; notes it makes carry the group's future slug."""
 
-    def __init__(self, group: Group, providers: dict[str, dict], benchmarks: _Benchmarks, report: Report):
+    def __init__(self, group: Group, providers: dict[str, dict], benchmarks: _Benchmarks | None):
         self.group = group
         self.providers = providers
         self.benchmarks = benchmarks
-        self.report = report
         self.notes: list[tuple[str, str, str]] = []
         self.lab, self.developer = self._developer()
         own = [l for l in group.listings if self.lab is not None and PROVIDER_LABS.get(l.provider) == self.lab]
@@ -290,20 +320,18 @@ class _Entry:
             self.note(BROKEN, f"{key} {value!r} is not valid here; another listing's value is used if there is one.", source)
         return None, None
 
-    def build(self) -> dict | None:
+    def build(self) -> dict:
         entry: dict[str, Any] = {}
-        name, _ = self.first("name", lambda v: isinstance(v, str) and v.strip() != "")
-        entry["name"] = _clean_name(name) if name else _plain_id(read_id(self.aliases()[0]))
+        entry["name"] = self.name()
         entry["summary"] = ""  # set below, once the facts are known
         entry["developer"] = self.developer or PLACEHOLDER_DEVELOPER
         release, source = self.first("release_date", _is_partial_date)
         if release is None:
             release, source = self.first("last_updated", _is_partial_date)
             if release is None:
-                self.report.note(BROKEN, f"no valid release_date or last_updated in any of its {len(self.records)} "
-                                         f"files; not imported.", self.records[0][0] if self.records else "",
-                                 entry=self.group.key)
-                return None
+                self.note(BROKEN, f"no valid release_date or last_updated in any of its {len(self.records)} files; "
+                                  f"not imported.", self.records[0][0] if self.records else "")
+                return {"_notes": self.notes}
             self.note(GUESSED, f"no valid release_date: last_updated {release} is used.", source)
         entry["release_date"] = release
         family, _ = self.first("family", lambda v: isinstance(v, str) and v.strip() != "")
@@ -375,13 +403,23 @@ class _Entry:
             return grouping.slugify(organisation), organisation
         else:
             lab = grouping.lab_of_name(self.group.key)
-            providers = {PROVIDER_LABS.get(l.provider) for l in self.group.listings}
-            if lab is None and len(providers) == 1:
-                lab = providers.pop()
+            providers = {l.provider for l in self.group.listings}
+            if lab is None and len(providers) == 1 and self.group.listings:
+                provider = providers.pop()
+                lab = PROVIDER_LABS.get(provider)
+                if lab is None:  # a provider's own product (a router, an agent) listed nowhere else
+                    name = self.providers.get(provider, {}).get("name", provider)
+                    self.note(GUESSED, f"developer {name!r}: the only provider that lists it.", self.group.listings[0].source)
+                    return provider_id(provider), name
         if lab is None or lab in LABS:
             return lab, LABS.get(lab) if lab else None
         self.note(GUESSED, f"developer {lab!r} taken from the folder under models/ that holds it.")
         return lab, lab
+
+    def name(self) -> str:
+        """The model's name: its lab file's, else its developer's listing's, else the first listing's with one."""
+        name, _ = self.first("name", lambda v: isinstance(v, str) and v.strip() != "")
+        return _clean_name(name) if name else _plain_id(read_id(self.aliases()[0]))
 
     def aliases(self) -> list[str]:
         """Every id the model goes by: its listings' ids and its lab files' names."""

@@ -25,7 +25,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _PYYAML = yaml.resolver.Resolver()
-FLOW_WIDTH = 100
+FLOW_WIDTH = 110
 """A mapping or list whose one-line form is shorter than this is written on one line: `{input: [text], output: [text]}`."""
 
 
@@ -102,7 +102,7 @@ def _short(value: Any) -> bool:
     items = value.values() if isinstance(value, dict) else value
     flat = all(not isinstance(item, (dict, list)) or (isinstance(item, list) and all(
         not isinstance(i, (dict, list)) for i in item)) or (isinstance(item, dict) and _short(item)) for item in items)
-    return flat and len(json.dumps(value, default=str)) < FLOW_WIDTH
+    return flat and len(json.dumps(value, default=str).replace('"', "")) < FLOW_WIDTH
 
 
 def plain(value: Any) -> Any:
