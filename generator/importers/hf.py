@@ -33,6 +33,11 @@ SHOT_ARGS = ("num_few_shot", "num_fewshot", "n_shot", "n_shots", "shots", "fewsh
 FRACTION_METRICS = re.compile(r"^(?:acc|accuracy|acc_norm|exact_match|em|f1|mc1|mc2|pass@\d+|precision|recall|"
                               r"strict-match|flexible-extract|inst_level|prompt_level|bleu|rouge|chrf)", re.I)
 LOWER_IS_BETTER = re.compile(r"^(?:wer|cer|perplexity|ppl|loss|mae|mse|rmse|fid|ter)", re.I)
+GENERIC_CONFIGS = {"all", "default", "main", "none", "null", ""}
+"""Dataset configs that say nothing (`cais/mmlu`'s "all"); others (`ARC-Challenge`, a language) make a variant."""
+EVALUATOR_WORDS = {"platform": "verified", "third_party": "leaderboard", "developer": "self-reported"}
+_TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
+"""What a dataset's name says in brackets at its end: "(25-Shot)", "(clean)"; not part of the benchmark's name."""
 _SHOTS_IN_NAME = re.compile(r"\((\d+)[- ]?shots?\)", re.I)
 _LICENSES = {key.lower(): key for key in LICENSES}
 
@@ -190,11 +195,17 @@ class _Scores:
         extra = sorted(set(map(str, metric)) - {"type", "value", "name", "verified", "args", "config"})
         if extra:
             self.report.note(NOT_HELD, f"{where}: {', '.join(extra)} have no field.", self.relative)
+        dataset_args = {k: v for k, v in (dataset.get("args") or {}).items() if k not in SHOT_ARGS} \
+            if isinstance(dataset.get("args"), dict) else {}
+        if dataset_args:
+            said = ", ".join(f"{k} {v}" for k, v in dataset_args.items())
+            score["note"] = " ".join(filter(None, [score.get("note"), f"Dataset {said}."]))
         if metric.get("config") or metric.get("args"):
             detail = ", ".join(f"{k} {metric[k]}" for k in ("config", "args") if metric.get(k))
-            score["note"] = "; ".join(filter(None, [score.get("note"), f"Metric {detail}."]))
-        apart = {"config": dataset.get("config"), "split": dataset.get("split"), "metric": metric_id,
-                 "shots": shots}
+            score["note"] = " ".join(filter(None, [score.get("note"), f"Metric {detail}."]))
+        config = dataset.get("config") if str(dataset.get("config")).lower() not in GENERIC_CONFIGS else None
+        apart = {"config": config, "split": dataset.get("split"), "metric": metric_id, "shots": shots,
+                 "evaluator": EVALUATOR_WORDS[score["evaluated_by"]]}
         self._define(benchmark_id, dataset, metric_id, value)
         score["value"] = self._on_scale(benchmark_id, metric_id, value, where)
         self.found.append((benchmark_id, score, apart))
@@ -216,7 +227,7 @@ class _Scores:
     def _define(self, benchmark_id: str, dataset: dict, metric_id: str, value: float) -> None:
         if benchmark_id in self.benchmarks or benchmark_id in self.definitions:
             return
-        name = _SHOTS_IN_NAME.sub("", str(dataset.get("name") or dataset.get("type"))).strip()
+        name = _TRAILING_NOTE.sub("", str(dataset.get("name") or dataset.get("type"))).strip()
         lower = bool(LOWER_IS_BETTER.match(metric_id))
         percent = bool(FRACTION_METRICS.match(metric_id)) and 0 <= value <= 100
         definition: dict[str, Any] = {"name": name or benchmark_id, "unit": "%" if percent else ""}
@@ -246,30 +257,27 @@ class _Scores:
         return converted
 
     def entries(self) -> dict[str, list[dict]]:
-        """Return benchmark id -> scores; results sharing a benchmark get a variant from what sets them apart."""
+        """Return benchmark id -> scores. Results that would share one leaderboard get variants: first the
+        dataset config, then, among those still alike, the first of split, metric, shots and evaluator that
+        tells them apart; results alike in all of these are numbered, never dropped."""
+        parts = [[str(apart["config"])] if apart["config"] else [] for _, _, apart in self.found]
+        for field in ("split", "metric", "shots", "evaluator"):
+            boards = [(b, tuple(p)) for (b, _, _), p in zip(self.found, parts)]
+            differing = {board for board in set(boards)
+                         if len({str(a[field]) for (_, _, a), other in zip(self.found, boards) if other == board}) > 1}
+            for (_, _, apart), own, board in zip(self.found, parts, boards):
+                if board in differing and apart[field] is not None:
+                    own.append(f"{apart[field]}-shot" if field == "shots" else str(apart[field]))
         result: dict[str, list[dict]] = {}
-        by_board = Counter(benchmark_id for benchmark_id, _, _ in self.found)
-        for benchmark_id, score, apart in self.found:
-            parts = []
-            if apart["config"]:
-                parts.append(str(apart["config"]))
-            if by_board[benchmark_id] > 1:
-                others = [a for b, _, a in self.found if b == benchmark_id]
-                for field in ("split", "metric", "shots"):
-                    if len({str(a[field]) for a in others}) > 1 and apart[field] is not None:
-                        parts.append(f"{apart[field]}-shot" if field == "shots" else str(apart[field]))
-            if parts:
-                score["variant"] = grouping.identifier(" ".join(parts))
-                self._declare(benchmark_id, score["variant"], " ".join(parts))
+        seen: Counter = Counter()
+        for (benchmark_id, score, _), own in zip(self.found, parts):
+            seen[(benchmark_id, tuple(own))] += 1
+            if seen[(benchmark_id, tuple(own))] > 1:
+                own = own + [f"result {seen[(benchmark_id, tuple(own))]}"]
+            if own:
+                score["variant"] = grouping.identifier(" ".join(own))
+                self._declare(benchmark_id, score["variant"], " ".join(own))
             result.setdefault(benchmark_id, []).append(score)
-        for benchmark_id, scores in result.items():
-            seen: Counter = Counter()
-            for number, score in enumerate(scores, start=1):
-                seen[score.get("variant")] += 1
-                if seen[score.get("variant")] > 1:  # alike in all but the figure: numbered, never dropped
-                    label = " ".join(filter(None, [score.get("variant"), f"result {number}"]))
-                    score["variant"] = grouping.identifier(label)
-                    self._declare(benchmark_id, score["variant"], label)
         return result
 
     def _declare(self, benchmark_id: str, variant: str, name: str) -> None:

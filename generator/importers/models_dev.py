@@ -165,6 +165,8 @@ def _lab_id(relative: str) -> str:
 
 def _listing(file: SourceFile, labs: dict[str, SourceFile], report: Report) -> Listing | None:
     parts = file.relative.split("/")  # providers/<provider>/models/<id...>.toml
+    if parts[2:] == ["provider.toml"]:  # read by _providers
+        return None
     if len(parts) < 4 or parts[2] != "models":
         report.note(BROKEN, "a TOML file outside a provider's models/ folder; it was not read.", file.relative)
         return None
@@ -371,7 +373,7 @@ class _Entry:
         if facts:
             entry["facts"] = facts
         entry["sources"] = self._sources()
-        status = self.first("status", lambda v: v in STATUSES)[0]
+        status = next((data["status"] for _, data in self.own_records() if data.get("status") in STATUSES), None)
         if status:
             entry["status"] = STATUSES[status]
         if self.developer is None:
@@ -415,6 +417,11 @@ class _Entry:
             return lab, LABS.get(lab) if lab else None
         self.note(GUESSED, f"developer {lab!r} taken from the folder under models/ that holds it.")
         return lab, lab
+
+    def own_records(self) -> list[tuple[str, dict]]:
+        """The lab's files and the developer's own listing: what the model itself is, not how one provider serves it."""
+        own = [(f.relative, f.data) for f in self.lab_files]
+        return own + ([(self.main.source, self.main.data)] if self.main is not None else [])
 
     def name(self) -> str:
         """The model's name: its lab file's, else its developer's listing's, else the first listing's with one."""

@@ -465,11 +465,14 @@ _DEFINITION_HEADERS = {
 
 def _merge_definitions(tree: Any, owned: dict[Key, Any], last: dict[str, str],
                        kept: Callable[[Key, Any, Any], None]) -> tuple[dict[str, str], list[str]]:
-    """As `_merge`, for a definitions file: one item per definition (its variants aside) and per variant."""
-    new_state: dict[str, str] = {}
+    """As `_merge`, for a definitions file: one item per definition (its variants aside) and per variant.
+
+    A definition is never removed: entries the import did not write this time (another card's, an
+    editor's) may use it.
+    """
+    new_state = {text: value for text, value in last.items() if tuple(json.loads(text)) not in owned}
     changed: list[str] = []
-    keys = list(owned) + [tuple(json.loads(k)) for k in last if tuple(json.loads(k)) not in owned]
-    for key in keys:
+    for key in owned:
         text = json.dumps(list(key))
         current, wanted, previous = _get_definition(tree, key), owned.get(key), last.get(text)
         if previous is None and current is not None or previous is not None and digest(current) != previous:
@@ -480,7 +483,8 @@ def _merge_definitions(tree: Any, owned: dict[Key, Any], last: dict[str, str],
             continue
         if current != wanted:
             _set_definition(tree, key, wanted)
-            changed.append(key[0])
+            if key[0] not in changed:
+                changed.append(key[0])
         if wanted is not None:
             new_state[text] = digest(wanted)
     return new_state, changed
