@@ -99,8 +99,8 @@ class Report:
     def summary(self, report_path: str | None) -> str:
         """Return the lines printed at the end of an import."""
         actions = self.actions()
-        verb = "would be" if self.dry_run else "were"
-        lines = [f"{actions[ADDED]} files {verb} added, {actions[UPDATED]} updated, {actions[UNCHANGED]} unchanged."]
+        lead = "Files that would change" if self.dry_run else "Files"
+        lines = [f"{lead}: {actions[ADDED]} added, {actions[UPDATED]} updated, {actions[UNCHANGED]} unchanged."]
         if self.counts:
             lines.append(", ".join(f"{value:,} {name}" for name, value in self.counts.items()) + ".")
         kinds = Counter(note.kind for note in self.notes)
