@@ -36,7 +36,8 @@ def price_text(model: Model) -> str:
     pricing = model.headline_pricing
     if pricing is not None:
         text = filters.pricing_text(pricing)
-        several = len(model.price_options) > 1 and not pricing.free and (pricing.token_priced or pricing.per_unit)
+        several = bool(model.offers) and not pricing.free and bool(pricing.token_priced or pricing.per_unit) \
+            and len(model.price_options) > 1
         return "from " + text if several else text
     if model.pricing_known and model.open_weights:
         return "Free (open weights)"
@@ -211,6 +212,30 @@ def _mark_best(cells: list[Cell], higher_is_better: bool) -> list[Cell]:
     return [replace(c, best=True) if c.value == best else c for c in cells]
 
 
+@dataclass(frozen=True)
+class ScoreColumns:
+    """Which optional columns a table of scores needs: only those some score fills."""
+
+    setting: bool
+    measured_by: bool
+    note: bool
+    date: bool
+    measured_on: bool
+    """Some figure was measured on another model: the legend explains the mark."""
+
+
+def score_columns(scores: Iterable[Score]) -> ScoreColumns:
+    """Return the optional columns of a model's benchmark table or a leaderboard."""
+    setting = measured_by = note = date = measured_on = False
+    for score in scores:
+        setting = setting or score.condition is not None
+        measured_by = measured_by or score.credited
+        note = note or score.note is not None
+        date = date or score.date is not None
+        measured_on = measured_on or score.measured_on is not None
+    return ScoreColumns(setting, measured_by, note, date, measured_on)
+
+
 # --- Leaderboards -------------------------------------------------------------------
 
 
@@ -289,7 +314,8 @@ class Listing:
 
 def listing(models: Sequence[Model]) -> Listing:
     """Return a model listing: its models, and the settings its rows' score codes number."""
-    settings = dict.fromkeys(s.condition for m in models for _, s in m.scores if s.condition is not None)
+    settings = dict.fromkeys(condition for m in models for scores in m.benchmarks.values() for s in scores
+                             if (condition := s.condition) is not None)
     return Listing(tuple(models), tuple(settings))
 
 
@@ -301,23 +327,26 @@ def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
     """
     numbers = _numbering(settings)
     codes = []
-    for benchmark_id, score in model.scores:
-        flags = ("a" if score.approx else "") + ("e" if score.estimated else "") + ("s" if score.self_reported else "") + \
-            ("m" if score.measured_on is not None else "")
-        code = f"{board_key(benchmark_id, score.variant)}:{score.value:.10g}"
-        if score.condition is not None:
-            code += f":{flags}:{numbers[score.condition]}"
-        elif flags:
-            code += f":{flags}"
-        codes.append(code)
+    for benchmark_id, scores in model.benchmarks.items():
+        for score in scores:
+            flags = ("a" if score.approx else "") + ("e" if score.estimated else "") + \
+                ("s" if score.self_reported else "") + ("m" if score.measured_on is not None else "")
+            code = f"{board_key(benchmark_id, score.variant)}:{score.value:.10g}"
+            condition = score.condition
+            if condition is not None:
+                code += f":{flags}:{numbers[condition]}"
+            elif flags:
+                code += f":{flags}"
+            codes.append(code)
     price = price_key(model)
+    outputs = model.modalities.output
     return ListingRow(
         model=model,
         developer=slugify(model.developer),
         domains=" ".join(dict.fromkeys(slugify(d) for d in model.domains)),
         scores=" ".join(codes),
         inputs=" ".join(dict.fromkeys(model.modalities.input)),
-        outputs=" ".join(dict.fromkeys(output for output in model.modalities.output if output != "text")),
+        outputs="" if outputs == ["text"] else " ".join(dict.fromkeys(output for output in outputs if output != "text")),
         capabilities=" ".join(dict.fromkeys(model.capabilities)),
         aliases=" ".join(model.aliases),
         params_key=f"{model.parameters.total:g}" if model.parameters else "",
