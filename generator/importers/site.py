@@ -89,7 +89,8 @@ def write_mapping(site: Path, relative: str, mapping: dict[str, str], header: st
     """Add new keys to a mapping file (`hf-datasets.yaml`), keeping its comments and the editor's values."""
     writer = _Writer(site, dry_run, report)
     try:
-        tree, text = writer.load_tree(relative)
+        tree, text, _ = writer.load_tree(relative)
+        tree = tree if text is None else writer.round_trip(relative, text)
     except _Unreadable:
         return
     if text is None:
@@ -253,7 +254,7 @@ def digest(value: Any) -> str:
 
 
 def _merge(tree: Any, owned: dict[Key, Any], last: dict[str, str], order: list[str],
-           kept: Callable[[Key, Any, Any], None]) -> tuple[dict[str, str], list[str]]:
+           kept: Callable[[Key, Any, Any], None], setter: Callable = None) -> tuple[dict[str, str], list[str]]:
     """Apply owned items to a tree; return the new state digests and the fields changed.
 
     `last` maps item keys (as JSON) to the digest of the value the import wrote last
@@ -279,7 +280,7 @@ def _merge(tree: Any, owned: dict[Key, Any], last: dict[str, str], order: list[s
                 new_state[text] = previous
                 continue
         if current != wanted:
-            _set(tree, key, wanted, order)
+            (setter or _set)(tree, key, wanted, order)
             if key[0] not in changed:
                 changed.append(key[0])
         if wanted is not None:
@@ -390,29 +391,29 @@ class _Writer:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def load_tree(self, relative: str) -> tuple[Any, str | None]:
-        """Return (round-trip tree, text) of a site file, ({}, None) for a new one; raise _Unreadable when
-        the file cannot be merged into (modelcat's own loader or ruamel refuses it)."""
+    def load_tree(self, relative: str) -> tuple[Any, str | None, Any]:
+        """Return (round-trip tree or None, text, plain data) of a site file: (a new tree, None, {}) for a file
+        that does not exist; raise _Unreadable when the file cannot be merged into (modelcat's own loader refuses
+        it). The round-trip tree is read only where asked for (`round_trip`), as it is slow."""
         text = self.read_text(relative)
         if text is None:
-            return _new_map(), None
+            return _new_map(), None, {}
         parsed = parse_yaml(text, relative)
         if parsed.problems or not isinstance(parsed.data, dict):
             first = parsed.problems[0].format() if parsed.problems else "not a mapping of fields"
             self.report.note(BROKEN, f"not merged into, left as it is: {first}", relative)
             raise _Unreadable
+        return None, text, parsed.data
+
+    def round_trip(self, relative: str, text: str) -> Any:
         try:
-            return yamlfile.read(text), text
+            return yamlfile.read(text)
         except ValueError as exc:
             self.report.note(BROKEN, f"not merged into, left as it is: {exc}", relative)
             raise _Unreadable from None
 
     def merge_entry(self, slug: str, entry: dict, state: State, key: str) -> None:
         relative = f"content/models/{slug}.yaml"
-        try:
-            tree, _ = self.load_tree(relative)
-        except _Unreadable:
-            return
         record = state.entries.get(slug, {})
         owned = dict(entry_items(entry))
 
@@ -420,6 +421,18 @@ class _Writer:
             self.report.note(KEPT, f"{_item_name(item)}: kept the editor's value; the source says {_short(wanted)}.",
                              relative, entry=slug)
 
+        try:
+            tree, text, data = self.load_tree(relative)
+            if text is not None:  # most entries of a re-import do not change: that is found on plain data, fast
+                items, changed = _merge(yamlfile.plain(data), owned, record.get("items", {}), FIELD_ORDER, kept,
+                                        setter=_ignore)
+                if not changed:
+                    self.report.changes.append(Change(relative, UNCHANGED))
+                    state.entries[slug] = {"key": key, "items": items}
+                    return
+                tree, kept = self.round_trip(relative, text), _ignore  # kept values were noted above
+        except _Unreadable:
+            return
         items, changed = _merge(tree, owned, record.get("items", {}), FIELD_ORDER, kept)
         text = yamlfile.dump(tree)
         problems = _problems("model", relative, slug, text)
@@ -432,7 +445,8 @@ class _Writer:
     def merge_definitions(self, kind: str, definitions: dict[str, dict], state: State) -> None:
         relative = DEFINITION_FILES[kind]
         try:
-            tree, text = self.load_tree(relative)
+            tree, text, _ = self.load_tree(relative)
+            tree = tree if text is None else self.round_trip(relative, text)
         except _Unreadable:
             return
         if text is None:
@@ -534,6 +548,10 @@ def _problems(kind: str, relative: str, slug: str, text: str) -> list[str]:
     if entry is not None:
         problems = validate_entry(entry).problems
     return [p.format().splitlines()[0] for p in problems if p.is_error]
+
+
+def _ignore(*args: Any) -> None:
+    return None
 
 
 def _item_name(key: Key) -> str:
