@@ -88,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("import", help="start or refresh entries from models.dev or a Hugging Face model card")
     sources = cmd.add_subparsers(dest="source", metavar="SOURCE", required=True)
-    source = sources.add_parser("models-dev", help="import a local checkout of the models.dev repository")
+    source = sources.add_parser("models-dev", help="import a local checkout of the models.dev repository "
+                                                   "(SITE is created when it does not exist)")
     source.add_argument("folder", type=Path, metavar="DIR", help="the checkout (it holds providers/ and models/)")
     source.set_defaults(run=_import_models_dev)
     _import_options(source)

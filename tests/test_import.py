@@ -201,13 +201,14 @@ def test_models_dev_import_passes_check_and_builds(imported, tmp_path):
     assert "Amazon Bedrock" in page and "GitHub Copilot" in page
 
 
-def test_models_dev_cli_reimport_keeps_editors_values_and_updates_the_rest(tmp_path):
-    site = _site(tmp_path / "site")
+def test_models_dev_cli_starts_a_site_and_a_reimport_keeps_editors_values(tmp_path):
+    site = tmp_path / "catalog"  # the import starts the site
     checkout = tmp_path / "models.dev"
     shutil.copytree(MODELS_DEV, checkout)
     first = run_cli("import", "models-dev", checkout, "--site", site)
     assert first.returncode == 0, first.output
     assert "added     content/models/claude-sonnet-4.yaml" in first.stdout and "modelcat check: " in first.stdout
+    assert (site / "site.yaml").read_text().startswith("title: AI models\n")
     entry = site / "content" / "models" / "claude-sonnet-4.yaml"
     text = entry.read_text()
     text = text.replace("summary: ", "# Reviewed by the editor.\nsummary: ", 1)
@@ -242,11 +243,11 @@ def test_models_dev_cli_reimport_keeps_editors_values_and_updates_the_rest(tmp_p
 
 
 def test_models_dev_cli_dry_run_writes_nothing(tmp_path):
-    site = _site(tmp_path / "site")
+    site = tmp_path / "catalog"
     result = run_cli("import", "models-dev", MODELS_DEV, "--site", site, "--dry-run")
     assert result.returncode == 0, result.output
     assert "Files that would change: 8 added" in result.stdout and "Nothing was written (--dry-run)." in result.stdout
-    assert sorted(p.name for p in site.rglob("*")) == ["site.yaml"]
+    assert not site.exists()
 
 
 def test_models_dev_cli_refuses_a_folder_that_is_not_a_checkout(tmp_path):

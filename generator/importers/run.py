@@ -15,11 +15,11 @@ from generator.schema import SLUG_PATTERN
 
 
 def models_dev(site_dir: Path, folder: Path, dry_run: bool) -> Report:
-    """Import a models.dev checkout into a site; return what was done."""
-    _require_site(site_dir)
+    """Import a models.dev checkout into a site (a new one when SITE does not exist); return what was done."""
     if not (folder / "providers").is_dir():
         raise UsageError(f"{folder} is not a models.dev checkout: it has no providers/ folder.")
     report = Report(f"models-dev {folder}", dry_run=dry_run)
+    _require_site(site_dir, report, create=True)
     started = time.perf_counter()
     imported = import_models_dev(folder, report)
     site.apply(site_dir, imported, report, dry_run=dry_run, complete=True)
@@ -31,7 +31,7 @@ def models_dev(site_dir: Path, folder: Path, dry_run: bool) -> Report:
 
 def hf_card(site_dir: Path, file: Path, into: str | None, dry_run: bool, today: str) -> Report:
     """Import a model card's `model-index` into a site: scores into entry `into`, or a new draft entry."""
-    _require_site(site_dir)
+    _require_site(site_dir, None, create=False)
     if not file.is_file():
         raise UsageError(f"{file} is not a file: give a model card (README.md) or a YAML file holding model-index.")
     if into is not None:
@@ -72,9 +72,19 @@ _MAPPING_HEADER = ("Hugging Face dataset ids -> benchmark ids of content/benchma
                    "adds a line for each dataset it meets; change a right-hand side to file its scores elsewhere.")
 
 
-def _require_site(site_dir: Path) -> None:
-    if not (site_dir / "site.yaml").is_file():
-        raise UsageError(f"{site_dir} is not a site: it has no site.yaml (create one with `title: My catalog`).")
+NEW_SITE = "title: AI models\ndescription: Models, their prices at each provider, and their benchmarks.\n"
+
+
+def _require_site(site_dir: Path, report: Report | None, create: bool) -> None:
+    """Refuse a folder that is not a site; with `create`, start a site in a folder that does not exist yet."""
+    if (site_dir / "site.yaml").is_file():
+        return
+    if create and not site_dir.exists():
+        if report is not None and not report.dry_run:
+            site_dir.mkdir(parents=True)
+            (site_dir / "site.yaml").write_text(NEW_SITE, encoding="utf-8")
+        return
+    raise UsageError(f"{site_dir} is not a site: it has no site.yaml (create one with `title: My catalog`).")
 
 
 def _read_mapping(site_dir: Path, report: Report) -> dict[str, str]:

@@ -42,8 +42,11 @@ class _Representer(RoundTripRepresenter):
 
 
 def _represent_str(representer: RoundTripRepresenter, value: str) -> Any:
+    """Quote what PyYAML would read as another type, and URLs: a `?` or `#` in a plain URL inside
+    `{...}` trips some YAML parsers (PyYAML's pure-Python one among them), and the bundled files quote URLs."""
     plain_is_text = _PYYAML.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
-    return representer.represent_scalar(_STR_TAG, value, style=None if plain_is_text else '"')
+    quoted = not plain_is_text or "://" in value
+    return representer.represent_scalar(_STR_TAG, value, style='"' if quoted else None)
 
 
 _Representer.add_representer(str, _represent_str)
