@@ -25,11 +25,14 @@ KEPT = "kept"
 """An editor's value that the import left in place although the source says otherwise."""
 GUESSED = "guessed"
 """Something the source does not say that the import inferred (a developer, a unit, who measured a score)."""
+GONE = "gone"
+"""An entry an earlier import wrote that the source no longer holds; it is left as it is."""
 
 KIND_TITLES = {
     BROKEN: "Broken in the source",
     NOT_HELD: "Not held by the content format",
     KEPT: "Editors' values kept",
+    GONE: "No longer in the source",
     GUESSED: "Guessed",
     MERGED: "Ids merged into one entry",
 }
@@ -62,6 +65,9 @@ class Note:
         place = f"{self.source}:{self.line}" if self.line else self.source
         return printable(place)
 
+
+SHOWN_CHANGES = 40
+"""Changed files the printed summary names; the report file names every one."""
 
 # What happened to one entry or definitions file.
 ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
@@ -107,10 +113,12 @@ class Report:
         if kinds:
             lines.append("Notes: " + ", ".join(f"{kinds[kind]} {KIND_TITLES[kind].lower()}" for kind in KIND_TITLES
                                                if kinds[kind]) + ".")
-        for change in self.changes:
-            if change.action != UNCHANGED:
-                detail = f" ({', '.join(change.fields)})" if change.fields and change.action == UPDATED else ""
-                lines.append(f"  {change.action:9} {printable(change.path)}{detail}")
+        changed = [change for change in self.changes if change.action != UNCHANGED]
+        for change in changed[:SHOWN_CHANGES]:
+            detail = f" ({', '.join(change.fields)})" if change.fields and change.action == UPDATED else ""
+            lines.append(f"  {change.action:9} {printable(change.path)}{detail}")
+        if len(changed) > SHOWN_CHANGES:
+            lines.append(f"  ... and {len(changed) - SHOWN_CHANGES:,} more files (the report lists them all).")
         if report_path:
             lines.append(f"The full report is in {report_path}.")
         elif self.dry_run:

@@ -28,7 +28,7 @@ from typing import Any
 from generator import schema
 from generator.importers import yamlfile
 from generator.importers.imported import DEFINITION_FILES, Imported
-from generator.importers.report import ADDED, BROKEN, KEPT, UNCHANGED, UPDATED, Change, Report
+from generator.importers.report import ADDED, BROKEN, GONE, KEPT, UNCHANGED, UPDATED, Change, Report
 from generator.load import MAX_FILE_BYTES, Source, parse_source, parse_yaml
 from generator.validate import validate_entry
 
@@ -57,8 +57,8 @@ def apply(site: Path, imported: Imported, report: Report, *, dry_run: bool, comp
     if complete:
         current = {slugs[slug] for slug in imported.entries}
         for gone in sorted(set(state.entries) - current):
-            report.note(BROKEN, "no longer in the source; the entry was left as it is (set its status if the model "
-                                "is gone).", entry=gone)
+            report.note(GONE, "no longer in the source; the entry was left as it is (set its status if the model "
+                              "is gone).", entry=gone)
     state.write(writer)
 
 
