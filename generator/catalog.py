@@ -32,10 +32,10 @@ RESERVED_ROOTS = frozenset({
 """Top-level URL segments the generator uses; a free page cannot take one."""
 
 TAXONOMIES = ("developers", "domains", "modalities")
-"""Taxonomies every site has."""
-OPTIONAL_TAXONOMIES = ("capabilities", "outputs")
-"""Taxonomies a site has once some model fills them. `outputs` lists the models that put out
-something other than text (images, audio, video) under that output: text is every chat model's."""
+"""Taxonomies every site has. `capabilities` and `outputs` join them once some model fills them;
+`outputs` lists the models that put out something other than text (images, audio, video) under
+that output: text is every chat model's."""
+
 _SLUG_HINT = "a model's slug is its file name in content/models/ without .yaml."
 
 

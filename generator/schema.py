@@ -407,47 +407,6 @@ class License(_Strict):
         return f"https://spdx.org/licenses/{self.spdx}.html" if self.spdx else None
 
 
-class ModelRef(_Strict):
-    """Another model: a catalog slug, or a model outside the catalog by name."""
-
-    slug: SkipJsonSchema[str | None] = None
-    name: Text | None = None
-    """Name of a model outside the catalog."""
-    url: Url | None = None
-    """Where that outside model is described."""
-
-
-def _model_ref(value: Any) -> Any:
-    if isinstance(value, str):
-        if not re.match(SLUG_PATTERN, value):
-            raise PydanticCustomError(
-                BAD_VALUE,
-                "{got} is not the slug of a catalog entry; for a model outside the catalog "
-                "write {name: ..., url: ...}.",
-                {"got": describe(value)},
-            )
-        return ModelRef(slug=value)
-    if isinstance(value, dict):
-        if "name" not in value:
-            raise _fail(BAD_VALUE, "a model outside the catalog needs a name: {name: ..., url: ...}.", value)
-        if "slug" in value:
-            raise _fail(BAD_VALUE, "write a catalog model as its slug alone, not as a mapping.", value)
-        return value
-    raise _fail(WRONG_TYPE, "expected the slug of a catalog entry or {name: ..., url: ...}; got {got}.", value)
-
-
-class OutsideModel(_Strict):
-    """A model outside the catalog, as an editor writes it."""
-
-    name: Text
-    """Its name."""
-    url: Url | None = None
-    """Where it is described."""
-
-
-ModelRefField = Annotated[ModelRef, BeforeValidator(_model_ref, json_schema_input_type=Slug | OutsideModel)]
-
-
 class BatchPricing(_Strict):
     """Prices of the batch API, for work that may wait (usually half the price)."""
 
@@ -559,6 +518,55 @@ class Pricing(_Strict):
         return None
 
 
+class Fact(_Strict):
+    """Anything else worth knowing: image encoder, deployment, collection."""
+
+    label: Text
+    value: Annotated[Text, BeforeValidator(_scalar_text, json_schema_input_type=Text | float)]
+    note: Text | None = None
+
+
+class ModelRef(_Strict):
+    """Another model: a catalog slug, or a model outside the catalog by name."""
+
+    slug: SkipJsonSchema[str | None] = None
+    name: Text | None = None
+    """Name of a model outside the catalog."""
+    url: Url | None = None
+    """Where that outside model is described."""
+
+
+def _model_ref(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.match(SLUG_PATTERN, value):
+            raise PydanticCustomError(
+                BAD_VALUE,
+                "{got} is not the slug of a catalog entry; for a model outside the catalog "
+                "write {name: ..., url: ...}.",
+                {"got": describe(value)},
+            )
+        return ModelRef(slug=value)
+    if isinstance(value, dict):
+        if "name" not in value:
+            raise _fail(BAD_VALUE, "a model outside the catalog needs a name: {name: ..., url: ...}.", value)
+        if "slug" in value:
+            raise _fail(BAD_VALUE, "write a catalog model as its slug alone, not as a mapping.", value)
+        return value
+    raise _fail(WRONG_TYPE, "expected the slug of a catalog entry or {name: ..., url: ...}; got {got}.", value)
+
+
+class OutsideModel(_Strict):
+    """A model outside the catalog, as an editor writes it."""
+
+    name: Text
+    """Its name."""
+    url: Url | None = None
+    """Where it is described."""
+
+
+ModelRefField = Annotated[ModelRef, BeforeValidator(_model_ref, json_schema_input_type=Slug | OutsideModel)]
+
+
 class Score(_Strict):
     """One benchmark result of one model."""
 
@@ -627,14 +635,6 @@ class Score(_Strict):
         if self.setting is not None:
             return self.setting
         return f"{self.shots}-shot" if self.shots is not None else None
-
-
-class Fact(_Strict):
-    """Anything else worth knowing: image encoder, deployment, collection."""
-
-    label: Text
-    value: Annotated[Text, BeforeValidator(_scalar_text, json_schema_input_type=Text | float)]
-    note: Text | None = None
 
 
 class Silence(_Strict):
