@@ -18,6 +18,8 @@ from pathlib import Path
 from generator import __version__, editor, lint, schema
 from generator.build import build, check
 from generator.errors import SHOWN_PER_CODE, Problem, UsageError, fails, plural, report, sort_problems, summarize
+from generator.importers import run as run_import
+from generator.importers import site as import_site
 from generator.settings import BuildResult, CheckResult, Settings, normalize_base_url, require_site
 
 OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
@@ -92,12 +94,30 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--site", type=Path, default=Path("."), metavar="SITE", help="the site folder (default: .)")
     cmd.set_defaults(run=_new)
 
+    cmd = commands.add_parser("import", help="start or refresh entries from models.dev or a Hugging Face model card")
+    sources = cmd.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    source = sources.add_parser("models-dev", help="import a local checkout of the models.dev repository "
+                                                   "(SITE is created when it does not exist)")
+    source.add_argument("folder", type=Path, metavar="DIR", help="the checkout (it holds providers/ and models/)")
+    source.set_defaults(run=_import_models_dev)
+    _import_options(source)
+    source = sources.add_parser("hf", help="import the model-index of a Hugging Face model card")
+    source.add_argument("file", type=Path, metavar="FILE", help="a model card (README.md) or a YAML file holding model-index")
+    source.add_argument("--into", metavar="SLUG", help="add the scores to this existing entry (default: a new draft entry)")
+    source.set_defaults(run=_import_hf)
+    _import_options(source)
+
     cmd = commands.add_parser("schema", help="print the JSON Schema of a model entry, for validators and editors")
     cmd.add_argument("--site", type=Path, metavar="SITE", help="the schema of this site for editors: its benchmark "
                      f"ids and model slugs as choices (modelcat new writes it to {SITE_SCHEMA_FILE})")
     cmd.add_argument("--out", type=Path, metavar="PATH", help=f"write it to PATH instead, e.g. {SCHEMA_FILE}")
     cmd.set_defaults(run=_schema)
     return parser
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", type=Path, default=Path("."), metavar="SITE", help="the site folder (default: .)")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
 
 
 def _positive(text: str) -> int:
@@ -241,6 +261,27 @@ _NEW_BENCHMARK = """\
 # benchmarks:               # ids defined in content/benchmarks.yaml
 #   {benchmark}: {{value: 70.1, source: "{url}"}}
 """
+
+
+def _import_models_dev(args: argparse.Namespace) -> int:
+    return _after_import(args, run_import.models_dev(args.site, args.folder, args.dry_run), "models-dev")
+
+
+def _import_hf(args: argparse.Namespace) -> int:
+    report = run_import.hf_card(args.site, args.file, args.into, args.dry_run, lint.today().isoformat())
+    return _after_import(args, report, "hf")
+
+
+def _after_import(args: argparse.Namespace, report, source: str) -> int:
+    """Print what the import did; then, unless nothing was written, what `check` says of the site now."""
+    print(report.summary(None if args.dry_run else str(args.site / import_site.report_path(source))))
+    if args.dry_run:
+        return OK
+    problems = check(Settings(args.site)).problems
+    errors = [p for p in problems if p.is_error]
+    _print_problems(errors, sys.stderr, show_all=False, how_to_see_all=f"`modelcat check {args.site} --all` lists them all")
+    print(f"modelcat check: {summarize(problems) if problems else 'no problems'}.")
+    return CONTENT_PROBLEMS if errors else OK
 
 
 def _serve(args: argparse.Namespace) -> int:

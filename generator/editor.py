@@ -39,6 +39,8 @@ SITE_CHOICES = (
     SiteChoice("/properties/base_model", "model"),
     SiteChoice("/properties/related", "model"),
     SiteChoice("/properties/benchmarks", "benchmarks", as_keys=True),
+    SiteChoice("/properties/capabilities", "capabilities"),
+    SiteChoice("/definitions/Offer/properties/provider", "providers"),
 )
 """Every place an entry names something the site defines: a new kind of id is one line here."""
 

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_SITE, run_cli
+from conftest import FIXTURE_SITE, V2_SITE, run_cli
 from generator import editor
 from test_schema import GOOD, ajv, as_editor_sees
 
@@ -119,3 +119,15 @@ def test_new_points_its_entry_at_the_site_schema_which_knows_the_new_slug(tmp_pa
 def test_schema_of_a_folder_that_is_no_site_is_a_usage_error(tmp_path):
     result = run_cli("schema", "--site", tmp_path)
     assert result.returncode == 2 and "is not a modelcat site" in result.stderr
+
+
+def test_site_schema_offers_the_sites_capabilities_and_providers(tmp_path):
+
+    schema = json.loads(run_cli("schema", "--site", V2_SITE).stdout)
+    capabilities = (V2_SITE / "content/capabilities.yaml").read_text()
+    assert all(f"{capability}:" in capabilities for capability in schema["definitions"]["site-capabilities"]["enum"])
+    assert "openrouter" in schema["definitions"]["site-providers"]["enum"]
+    good = GOOD + "capabilities: [tool_calling]\noffers:\n  - {provider: openrouter}\n"
+    assert editor_errors(schema, good) == []
+    assert editor_errors(schema, GOOD + "capabilities: [tool_caling]\n")
+    assert editor_errors(schema, GOOD + "offers:\n  - {provider: open-router}\n")

@@ -4,7 +4,8 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries", "filters",
-         "exports", "tables", "charts", "render", "write", "settings", "incremental", "build", "watch", "serve", "cli"]
+         "exports", "tables", "charts", "render", "write", "settings", "incremental", "build", "watch", "serve", "importers",
+         "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
@@ -21,18 +22,23 @@ def imported_modules(path: Path) -> set[str]:
     return found & set(ORDER)
 
 
+def _files(name: str) -> list[Path]:
+    """A module's file, or every file of a subpackage (one layer, however many files)."""
+    path = PACKAGE / f"{name}.py"
+    return [path] if path.exists() else sorted((PACKAGE / name).glob("*.py"))
+
+
 def test_every_module_is_in_the_layer_order():
     modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
-    assert modules <= set(ORDER), modules - set(ORDER)
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert modules | packages <= set(ORDER), (modules | packages) - set(ORDER)
 
 
 def test_modules_import_only_from_modules_above_them():
     for name in ORDER:
-        path = PACKAGE / f"{name}.py"
-        if not path.exists():
-            continue
-        for imported in imported_modules(path):
-            assert ORDER.index(imported) < ORDER.index(name), f"{name} imports {imported}"
+        for path in _files(name):
+            for imported in imported_modules(path) - {name}:
+                assert ORDER.index(imported) < ORDER.index(name), f"{path.name} of {name} imports {imported}"
 
 
 def test_only_cli_exits():
