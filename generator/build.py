@@ -33,6 +33,8 @@ def check(settings: Settings) -> CheckResult:
     require_site(settings.site_dir)
     with workers.collector_paused():
         sources, problems = find_sources(settings.site_dir)
+        for kind in ("templates", "static"):  # what `build` would refuse to read
+            find_theme_files(settings.site_dir, kind, problems)
         loaded = load_entries(sources, {}, {}, None, settings.day or today(), settings.workers)
         catalog, more = _catalog(loaded.content, problems + loaded.problems, loaded.warnings, None, settings)
     return CheckResult(problems + loaded.problems + more, catalog)
@@ -59,7 +61,7 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
     out, day = settings.output, settings.day or today()
     sources, problems = tracker.sources(settings.site_dir, changed, find_sources) if tracker else \
         find_sources(settings.site_dir)
-    theme = {kind: find_theme_files(settings.site_dir, kind) for kind in ("templates", "static")}
+    theme = {kind: find_theme_files(settings.site_dir, kind, problems) for kind in ("templates", "static")}
     files = [s.file for s in sources] + [p for found in theme.values() for p in found.values()]
     digests, data = tracker.digests(files, changed) if tracker else ({}, {})
     key = repr((settings.base_url, settings.strict, day.isoformat(), settings.drafts))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from generator.errors import Code, Problem
-from generator.schema import BUILTIN_COLUMNS, Benchmark, Capability, Comparison, Model, Offer, Page, Provider, Score, \
+from generator.schema import BUILTIN_COLUMNS, DEVICE_NAMES, Benchmark, Capability, Comparison, Model, Offer, Page, Provider, Score, \
     SiteConfig, board_key, board_label
 from generator.urls import OPTIONAL_TAXONOMIES, RESERVED_ROOTS, TAXONOMIES
 from generator.validate import Content, Origin, score_path
@@ -56,16 +56,27 @@ class FrozenDict(dict):
 EMPTY: Mapping = FrozenDict()
 
 
+MAX_TERM_SLUG = 60
+"""Longest URL segment made from a name; a longer one is cut and given a hash."""
+
+
 @functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Return a URL segment for a taxonomy term: "Mistral AI" -> "mistral-ai".
 
     Names with no ASCII letters or digits (say, in another script) get a short hash,
-    so every term still has a stable, distinct URL.
+    and so do names too long for a folder name (cut to their first words) and names
+    Windows keeps for devices ("con"), so every term has a stable, distinct URL that
+    any file system can hold.
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "t-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    if slug and len(slug) <= MAX_TERM_SLUG and slug not in DEVICE_NAMES:
+        return slug
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if not slug:
+        return "t-" + digest
+    return slug[:MAX_TERM_SLUG - 9].rstrip("-") + "-" + digest
 
 
 @dataclass(frozen=True)
@@ -186,7 +197,7 @@ def build_catalog(content: Content, previous: Catalog | None = None, base_url: s
 def _checked_catalog(content: Content, previous: Catalog | None,
                      base_url: str | None) -> tuple[Catalog | None, list[Problem]]:
     if content.site is None:
-        return None, _check_all(content)
+        return None, _check_all(content) + _check_partial(content)
     site = content.site if base_url is None else content.site.model_copy(update={"base_url": base_url})
     if previous is not None and not (previous.site == site and _same_values(previous.benchmarks, content.benchmarks)
                                      and _same_values(previous.capabilities, content.capabilities)
@@ -201,6 +212,7 @@ def _checked_catalog(content: Content, previous: Catalog | None,
         if changed - content.models.keys() or not _same_values(previous.comparisons, content.comparisons) or \
                 not _same_values(previous.pages, content.pages):
             problems += _check_comparisons_and_pages(content)  # a removed model may be one a comparison names
+    problems += _check_partial(content)
     if any(p.is_error for p in problems):
         return None, problems
     return _Derivation(previous.site if previous and previous.site == site else site, content, previous, changed).catalog(), problems
@@ -228,6 +240,15 @@ def _check_all(content: Content) -> list[Problem]:
     for model in content.models.values():
         _check_model(model, content, problems)
     return problems + _check_comparisons_and_pages(content)
+
+
+def _check_partial(content: Content) -> list[Problem]:
+    """Check the parts of invalid entries that other files are checked against (see `validate.Validated.partial`),
+    so their problems come with the entries' own, not after those are fixed."""
+    problems: list[Problem] = []
+    for (kind, _), entry in sorted(content.partial.items(), key=lambda item: item[0]):
+        (_check_model if kind == "model" else _check_comparison)(entry, content, problems)
+    return problems
 
 
 def _check_changed(content: Content, changed: set[str]) -> list[Problem]:
@@ -311,26 +332,28 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
         if ref is not None and ref.slug is not None:
             resolve((name,), ref.slug)
     for index, slug in enumerate(model.related):
-        resolve(("related", index), slug)
+        if slug is not None:  # None: an invalid item of a partial entry, reported already
+            resolve(("related", index), slug)
     for index, capability in enumerate(model.capabilities):
-        if ("capability", capability) not in content.origins:
+        if capability is not None and ("capability", capability) not in content.origins and \
+                content.knows_every("capabilities"):
             problems.append(origin.problem(
                 Code.UNKNOWN_CAPABILITY, ("capabilities", index), f'unknown capability "{capability}".',
                 hint=_did_you_mean(capability, content.capabilities,
                                    "capabilities are the keys of content/capabilities.yaml; define it there.")))
     for index, offer in enumerate(model.offers):
-        if ("provider", offer.provider) not in content.origins:
+        if offer is not None and ("provider", offer.provider) not in content.origins and content.knows_every("providers"):
             problems.append(origin.problem(
                 Code.UNKNOWN_PROVIDER, ("offers", index, "provider"), f'unknown provider "{offer.provider}".',
                 hint=_did_you_mean(offer.provider, content.providers,
                                    "providers are the keys of content/providers.yaml; define it there.")))
     for benchmark_id, scores in model.benchmarks.items():
         benchmark = content.benchmarks.get(benchmark_id)
-        if benchmark is None and ("benchmark", benchmark_id) not in content.origins:
+        if benchmark is None and ("benchmark", benchmark_id) not in content.origins and content.knows_every("benchmarks"):
             problems.append(origin.problem(
                 Code.UNKNOWN_BENCHMARK, ("benchmarks", benchmark_id), f'unknown benchmark id "{benchmark_id}".',
                 hint=_did_you_mean(benchmark_id, content.benchmarks, "benchmark ids are the keys of content/benchmarks.yaml.")))
-        for index, score in enumerate(scores):
+        for index, score in enumerate(scores or ()):  # None: invalid scores of a partial entry
             if score.measured_on is not None and score.measured_on.slug is not None:
                 resolve(score_path(origin, benchmark_id, index, "measured_on"), score.measured_on.slug)
             if benchmark is not None:
@@ -361,13 +384,16 @@ def _check_score(score: Score, benchmark: Benchmark, origin: Origin, index: int,
 def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
     origin = content.origin("comparison", comparison.slug)
     for index, slug in enumerate(comparison.models):
-        if not _model_exists(slug, content):
+        if slug is not None and not _model_exists(slug, content):
             problems.append(origin.problem(
                 Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
     for index, column in enumerate(comparison.columns):
+        if column is None:  # an invalid item of a partial entry, reported already
+            continue
         benchmark_id, _, variant = column.partition(".")
-        if ("benchmark", benchmark_id) not in content.origins and column not in BUILTIN_COLUMNS:
+        known = ("benchmark", benchmark_id) in content.origins or not content.knows_every("benchmarks")
+        if not known and column not in BUILTIN_COLUMNS:
             choices = [*BUILTIN_COLUMNS, *content.benchmarks]
             close = difflib.get_close_matches(column, choices, n=1)
             hint = f'did you mean "{close[0]}"?' if close else (
@@ -380,7 +406,7 @@ def _check_comparison(comparison: Comparison, content: Content, problems: list[P
                 hint=_did_you_mean(variant, benchmark.variants, f"declare it under {benchmark_id}: variants: in content/benchmarks.yaml.")))
     for name, values in (("models", comparison.models), ("columns", comparison.columns)):
         for index, value in enumerate(values):
-            if value in values[:index]:
+            if value is not None and value in values[:index]:
                 problems.append(origin.problem(Code.BAD_VALUE, (name, index), f'"{value}" is listed twice.'))
 
 

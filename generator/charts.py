@@ -70,20 +70,28 @@ class _Item:
 
 
 def nice_ceiling(value: float) -> float:
-    """Return the next "round" number at or above a value (1, 2, 2.5 or 5 times a power of ten)."""
-    if value <= 0:
+    """Return the next "round" number at or above a value (1, 2, 2.5 or 5 times a power of ten).
+
+    Float arithmetic throughout: `10 ** n` as an int turns the division of a bar's length
+    into an OverflowError near the top of the float range. Where no rounder scale can be
+    had (it would be infinite, or the value is below the smallest power of ten), the
+    value itself is the scale.
+    """
+    if not value > 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+    if not math.isfinite(value):
+        return value
+    power = 10.0 ** math.floor(math.log10(value))
+    ceiling = next((step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value), value)
+    return ceiling if math.isfinite(ceiling) else value
 
 
 def _chart(chart_id: str, title: str, items: Sequence[_Item], top: float | None,
            scale_text, higher_is_better: bool | None) -> BarChart:
     """Lay out one bar per item; `scale_text` prints the top of the scale."""
-    scale = top if top else nice_ceiling(max((i.value for i in items), default=0))
+    scale = top if top and top > 0 else nice_ceiling(max((i.value for i in items), default=0))
     bars = tuple(
-        Bar(item.label, item.value_text, round(100 * max(0.0, min(1.0, item.value / scale)), 1), item.hedged,
-            ROW_HEIGHT * index)
+        Bar(item.label, item.value_text, _percent(item.value, scale), item.hedged, ROW_HEIGHT * index)
         for index, item in enumerate(items)
     )
     shown_scale = scale_text(scale)
@@ -91,6 +99,12 @@ def _chart(chart_id: str, title: str, items: Sequence[_Item], top: float | None,
     caption = f"Scale 0 to {shown_scale}.{direction}"
     listed = "; ".join(f"{item.label}: {item.value_text}" for item in items)
     return BarChart(chart_id, title, f"Bar chart. {caption} {listed}.", caption, bars)
+
+
+def _percent(value: float, scale: float) -> float:
+    """Return a bar's length in percent of the chart, 0 to 100 whatever the figures (an infinite scale draws nothing)."""
+    fraction = value / scale if math.isfinite(scale) else 0.0
+    return round(100 * max(0.0, min(1.0, fraction)), 1)
 
 
 def _score_item(name: str, score: Score, benchmark: Benchmark, show_setting: bool) -> _Item:
@@ -120,8 +134,8 @@ def _benchmark_scale(benchmark: Benchmark):
 
 _BUILTIN_SCALES = {
     "parameters": filters.human_count,
-    "context_window": lambda top: filters.tokens(int(top)) + " tokens",
-    "output_limit": lambda top: filters.tokens(int(top)) + " tokens",
+    "context_window": lambda top: filters.tokens(round(top)) + " tokens",
+    "output_limit": lambda top: filters.tokens(round(top)) + " tokens",
 }
 
 

@@ -8,6 +8,7 @@ them and silence warnings by them, so a code is never renumbered or reused.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,10 @@ class Code:
     # Rendering and writing
     TEMPLATE_ERROR = "MC030"
     OUTPUT_ERROR = "MC031"
+    # Files the site may not read
+    OUTSIDE_SITE = "MC040"
+    SPECIAL_FILE = "MC041"
+    UNREADABLE_FILE = "MC042"
     # Data-quality warnings (`lint`): each can be silenced on one entry, with a reason
     NAME_SIZE = "MC101"
     SCORE_RANGE = "MC102"
@@ -99,6 +104,9 @@ MEANINGS = {
     Code.UNKNOWN_VARIANT: "a score's (or a comparison column's) variant that its benchmark does not declare",
     Code.TEMPLATE_ERROR: "a template failed to render",
     Code.OUTPUT_ERROR: "the output could not be written",
+    Code.OUTSIDE_SITE: "a file or folder that leads outside the site folder",
+    Code.SPECIAL_FILE: "a device, FIFO or socket where a file should be",
+    Code.UNREADABLE_FILE: "a file that cannot be read",
     Code.NAME_SIZE: "a size in the name disagrees with `parameters`",
     Code.SCORE_RANGE: "a score below zero, or over its benchmark's `max`",
     Code.UNSOURCED_FIGURE: "a benchmark figure without a `source`",
@@ -131,6 +139,29 @@ SILENCEABLE = tuple(
 """The warning codes an entry's `silence` list may name."""
 
 
+FORBIDDEN_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(17)) + "]"
+)
+"""Characters no text may hold: control characters (tab, line feed and carriage return
+excepted), surrogates and Unicode noncharacters. XML cannot carry most of them (the
+feed would not parse), terminals run some as commands, and none is ever meant as text."""
+
+_UNPRINTABLE = re.compile(FORBIDDEN_CHARACTERS.pattern[:-1] + r"\n\r]")
+
+
+def one_line(text: str) -> str:
+    """Return text with line breaks and forbidden characters written as escapes (`\\x1b`).
+
+    Messages quote file names and values, which may hold anything: printed raw, a line
+    break would split a problem in two and an escape character would run as a
+    terminal command.
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, located as precisely as the source allows."""
@@ -158,12 +189,16 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
 
     def format(self) -> str:
-        """Return the problem as `path:line: field: message [code]`, hint indented below."""
-        where = f"{self.location()}: {self.field}:" if self.field else f"{self.location()}:"
+        """Return the problem as `path:line: field: message [code]`, hint indented below.
+
+        Each part is kept to one line (see `one_line`), so every problem starts a line
+        of its own that editors and scripts can parse.
+        """
+        where = one_line(f"{self.location()}: {self.field}:" if self.field else f"{self.location()}:")
         label = "" if self.is_error else "warning: "
-        text = f"{where} {label}{self.message} [{self.code}]"
+        text = f"{where} {label}{one_line(self.message)} [{self.code}]"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {one_line(self.hint)}"
         return text
 
     def as_dict(self) -> dict:

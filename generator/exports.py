@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 
 from generator.catalog import Catalog, slugify
-from generator.schema import Model, board_key
+from generator.schema import Model, board_key, whole
 from generator.urls import Urls
 
 SCHEMA_VERSION = 2
@@ -275,6 +275,8 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return whole(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -18,16 +18,16 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator.schema import Benchmark, Model, Parameters, Pricing, Score, Source
+from generator.validate import RENDER_NESTING
 
 _UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
 def human_count(value: float) -> str:
-    """Return 4.3e9 as "4.3B", 46.7e9 as "46.7B", 135e6 as "135M" (three significant digits)."""
-    for size, suffix in _UNITS:
-        if value >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+    """Return 4.3e9 as "4.3B", 46.7e9 as "46.7B", 135e6 as "135M" (three significant digits; 1,000T and up in full)."""
+    size, suffix = next(((size, suffix) for size, suffix in _UNITS if value >= size), (1, ""))
+    text = f"{value / size:.3g}"
+    return (f"{value / size:,.0f}" if "e+" in text else text) + suffix  # "1,000T", not "1e+03T"
 
 
 def parameters(value: Parameters) -> str:
@@ -265,7 +265,10 @@ class Markdown:
 
     def __init__(self, base_path: str, store: dict | None = None, keep_blocks: bool = True):
         self.base_path = base_path
-        self._md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        # The nesting limit is raised to what validation allows: at CommonMark's 20 a list nine
+        # deep would silently lose the rest of the text.
+        self._md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                             "maxNesting": RENDER_NESTING})
         self._md.enable(["table", "strikethrough"])
         self._md.validateLink = safe_link
         self._md.core.ruler.push("modelcat_site", self._rewrite)

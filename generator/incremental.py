@@ -38,6 +38,7 @@ from pydantic import BaseModel
 from generator import __version__
 from generator.catalog import Catalog
 from generator.errors import Problem
+from generator.load import keeps_listing
 
 log = logging.getLogger(__name__)
 
@@ -385,18 +386,17 @@ class Tracker:
         """Return the site's content files (and the problems of listing them), listed again only when needed.
 
         The watcher names every file that appeared, changed or went; when each of them
-        was a content file before and still is one (or is none either time), the
-        folders hold the same files as last time.
+        leaves the listing as it was (see `load.keeps_listing`), the folders hold the
+        same files as last time.
         """
         last = self.runtime.get("sources")
         content, site_file = os.path.join(site_dir, "content", ""), os.path.join(site_dir, "site.yaml")
         if last is not None and changed is not None and all(
-                (path in last[2]) == os.path.isfile(path) for path in changed
+                keeps_listing(site_dir, path, path in last[2]) for path in changed
                 if path.startswith(content) or path == site_file):
             return last[0], list(last[1])
         sources, problems = find(site_dir)
-        listed = {str(source.file) for source in sources} | {
-            path for p in problems if os.path.isfile(path := os.path.join(site_dir, p.path))}
+        listed = {str(source.file) for source in sources}
         self.runtime["sources"] = (sources, problems, listed)
         return sources, list(problems)
 

@@ -120,10 +120,10 @@ def _warn(origin: Origin, code: str, at: FieldPath, message: str, hint: str) -> 
 
 # --- One model at a time -------------------------------------------------------------
 
-_NAME_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([MBT]|b)(?!\w)")
+_NAME_SIZE = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)([MBT]|b)(?!\w)")
 """A size in a name: "4B", "1.5B", "135M", "gemma-3-4b". Sizes glued to a letter or an
 "x" are skipped on purpose: "E4B" (effective), "A3B" (active) and "8x7B" (experts)
-are not total counts."""
+are not total counts. Digits are ASCII: `\\d` would also read "４B"."""
 _SIZE_UNITS = {"M": 1e6, "B": 1e9, "b": 1e9, "T": 1e12}
 
 
@@ -327,7 +327,7 @@ def _spdx_hint(wrong: str) -> str:
     if same:
         return f'SPDX ids are case-sensitive: did you mean "{same[0]}"?'
     versions = [key for key in LICENSES
-                if key.casefold().startswith(folded + "-") and re.fullmatch(r"\d+(\.\d+)*", key[len(wrong) + 1:])]
+                if key.casefold().startswith(folded + "-") and re.fullmatch(r"[0-9]+(\.[0-9]+)*", key[len(wrong) + 1:])]
     if versions:
         latest = max(versions, key=lambda key: [int(part) for part in key[len(wrong) + 1:].split(".")])
         return f'SPDX ids carry the version: did you mean "{latest}"?'

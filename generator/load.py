@@ -1,7 +1,10 @@
 """Find the site's content files and parse them, keeping the line of every field.
 
-No meaning checks happen here: only "is this readable, safe YAML" and "where is each
-key". The YAML is read safely with libyaml's C parser where available, but the node
+No meaning checks happen here: only "may this file be read, is it safe YAML" and
+"where is each key". Every file is vetted before it is read: nothing that resolves
+outside the site (through a link) is read, special files (devices, FIFOs, sockets)
+are refused, and a file over the size limit is refused from its size alone, so a
+link to /dev/zero costs one `stat`. The YAML is read safely with libyaml's C parser where available, but the node
 tree is turned into Python data by our own walk rather than PyYAML's constructor,
 because that walk is where three things the constructor cannot do happen at once:
 recording a line per field path, refusing duplicate keys, and bounding alias
@@ -10,16 +13,19 @@ expansion (a "billion laughs" document is refused after a fixed number of nodes)
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.errors import Code, Problem, Severity
+from generator.errors import FORBIDDEN_CHARACTERS, Code, Problem, Severity
+from generator.schema import DEVICE_NAMES, MAX_ID_LENGTH, describe
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +35,8 @@ MAX_NODES = 100_000
 """Nodes one file may expand to, aliases included; stops alias bombs early."""
 MAX_DEPTH = 40
 """Nesting depth one file may reach; stops recursive aliases."""
-SLUG_RE = re.compile(r"^[a-z0-9-]+$")
+SLUG_RE = re.compile(r"[a-z0-9-]+")
+"""Matched with `fullmatch`: `$` would also accept a name ending in a line break."""
 
 FieldPath = tuple[str | int, ...]
 
@@ -101,6 +108,11 @@ class RawEntry:
     lines: LineMap
     body: str = ""
     """Markdown after a page's front matter."""
+    body_line: int = 0
+    """The line the body starts on."""
+    problems: tuple[Problem, ...] = ()
+    """Values that could not be read (a bad tag, a duplicate key, a forbidden character): each
+    is left out of `data`, and validation reports the rest of the file beside them."""
 
 
 # (kind, file or folder under the site root), in the order they are read
@@ -117,20 +129,41 @@ _SUFFIX = {"model": ".yaml", "comparison": ".yaml", "page": ".md"}
 
 
 def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
-    """Return every content file of the site in reading order, and problems with file names."""
+    """Return every content file of the site in reading order, and problems with file names and files refused."""
+    gate = _Gate(site_dir.resolve())
     sources: list[Source] = []
-    problems: list[Problem] = []
     for kind, relative in _SOURCES:
         target = site_dir / relative
         if kind in _SUFFIX:
-            for file in _list_folder(site_dir, target, _SUFFIX[kind], problems):
+            for file in _list_folder(gate, site_dir, target, _SUFFIX[kind]):
                 sources.append(Source(kind, file, file.relative_to(site_dir).as_posix(), file.stem))
-        elif target.is_file():
-            sources.append(Source(kind, target, relative, ""))
+        elif os.path.lexists(target):
+            if gate.file(target, relative, linked=True, limit=MAX_FILE_BYTES):
+                sources.append(Source(kind, target, relative, ""))
         elif kind == "site":
-            problems.append(Problem(Code.MISSING_FILE, relative, "", "the site has no site.yaml.",
-                                    hint="create it with at least `title: My catalog`."))
-    return sources, problems
+            gate.problems.append(Problem(Code.MISSING_FILE, relative, "", "the site has no site.yaml.",
+                                         hint="create it with at least `title: My catalog`."))
+    return sources, gate.problems
+
+
+def keeps_listing(site_dir: Path, path: str, listed: bool) -> bool:
+    """Whether a changed path leaves the listing of content files as `find_sources` made it.
+
+    True for a listed file that is still a regular file within the size limit, reached
+    through no link, and for a path that was not listed and is gone. Anything else (a
+    new file, a link, a special or oversize file) needs the listing again: only the gate
+    of `find_sources` can say whether it may be read. A file watcher's rebuild lists
+    the content folders again only when this says so.
+    """
+    if not listed:
+        return not os.path.lexists(path)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        return False
+    return os.path.realpath(path) == os.path.join(os.path.realpath(site_dir), os.path.relpath(path, site_dir))
 
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -146,14 +179,127 @@ def theme_dirs(site_dir: Path, kind: str) -> list[Path]:
     return list(unique.values())
 
 
-def find_theme_files(site_dir: Path, kind: str) -> dict[str, Path]:
-    """Return the files of `templates/` or `static/` by relative path, the site's own winning over the bundled ones."""
+def find_theme_files(site_dir: Path, kind: str, problems: list[Problem]) -> dict[str, Path]:
+    """Return the files of `templates/` or `static/` by relative path, adding a problem for each file refused.
+
+    The site's own files win over the bundled theme's. Hidden files and editor backups
+    are left out (hidden folders such as `.well-known/` are not). Links to folders are
+    followed where they may lead, once: a link back to a folder that contains it is
+    refused.
+
+    Static files are published as they are, so in the site's `static/` a link must stay
+    inside the site. Templates may lead outside it: they are the site author's code,
+    trusted as Hugo trusts a project's own layouts ("only the main project can walk
+    symbolic links", in its security model), and a theme kept beside several sites is
+    a fair reason for a link. Special files are refused everywhere: reading a FIFO would
+    hang the build.
+    """
+    gate = _Gate(site_dir.resolve())
+    own = site_dir / kind
     found: dict[str, Path] = {}
     for folder in reversed(theme_dirs(site_dir, kind)):
-        for path in folder.rglob("*"):
-            if path.is_file() and not _ignored(path):
-                found[path.relative_to(folder).as_posix()] = path
+        may_leave = kind == "templates" or folder != own
+        if may_leave or gate.folder(folder, kind):
+            _walk(gate, folder, kind, "", may_leave, frozenset({os.path.realpath(folder)}), found)
+    problems += gate.problems
     return dict(sorted(found.items()))
+
+
+def _walk(gate: _Gate, folder: Path, shown: str, inner: str, may_leave: bool, ancestors: frozenset[str],
+          found: dict[str, Path]) -> None:
+    """Add the readable files under `folder` to `found`, keyed by their path below the theme folder."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        gate.problems.append(gate.unreadable(folder, shown, exc))
+        return
+    for entry in entries:
+        path, relative, key = folder / entry.name, f"{shown}/{entry.name}", inner + entry.name
+        linked = entry.is_symlink()
+        if _is_folder(entry):
+            real = os.path.realpath(path)
+            if linked and not may_leave and not gate.inside(real):
+                gate.problems.append(gate.outside(relative, real, "folder"))
+            elif real in ancestors:
+                gate.problems.append(Problem(
+                    Code.UNREADABLE_FILE, relative, "", "this folder is a link back to a folder that contains it, "
+                    "so its files would be published under ever longer paths.", hint="remove the link."))
+            else:
+                _walk(gate, path, relative, key + "/", may_leave, ancestors | {real}, found)
+        elif not _ignored(path) and gate.file(path, relative, linked=linked, may_leave=may_leave):
+            found[key] = path
+
+
+class _Gate:
+    """Decides which files the site may read, collecting a problem for each file it refuses."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        """The site folder, every link resolved."""
+        self.problems: list[Problem] = []
+
+    def inside(self, real: str) -> bool:
+        return Path(real).is_relative_to(self.root)
+
+    def folder(self, folder: Path, relative: str) -> bool:
+        """Whether a folder's files may be read: it resolves inside the site (a link elsewhere in it is fine)."""
+        real = os.path.realpath(folder)
+        if self.inside(real):
+            return True
+        self.problems.append(self.outside(relative, real, "folder"))
+        return False
+
+    def file(self, path: Path, relative: str, linked: bool, limit: int | None = None, may_leave: bool = False) -> bool:
+        """Whether a file may be read: inside the site (unless `may_leave`), a regular file, at most `limit` bytes.
+
+        Only a link can lead outside a folder that is inside the site, so only links
+        pay for resolving their path.
+        """
+        if linked and not may_leave:
+            real = os.path.realpath(path)
+            if not self.inside(real):
+                self.problems.append(self.outside(relative, real, "file"))
+                return False
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            self.problems.append(self.unreadable(path, relative, exc))
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            what = _FILE_TYPES.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            self.problems.append(Problem(Code.SPECIAL_FILE, relative, "", f"this is {what}: only regular files are read.",
+                                         hint="replace it with a regular file, or remove it."))
+            return False
+        if limit is not None and info.st_size > limit:
+            self.problems.append(_too_large(relative, info.st_size))
+            return False
+        return True
+
+    @staticmethod
+    def outside(relative: str, real: str, what: str) -> Problem:
+        return Problem(Code.OUTSIDE_SITE, relative, "",
+                       f"this {what} leads outside the site (to {real}): modelcat reads and publishes only what is "
+                       "inside the site folder.", hint=f"copy the {what} into the site, or point the link inside it.")
+
+    @staticmethod
+    def unreadable(path: Path, relative: str, exc: OSError) -> Problem:
+        if path.is_symlink() and isinstance(exc, FileNotFoundError):
+            message = f"this is a link to {os.readlink(path)}, which does not exist."
+        elif path.is_symlink() and exc.errno == errno.ELOOP:
+            message = "this link leads back to itself through other links."
+        else:
+            message = f"this cannot be read: {exc.strerror or exc}."
+        return Problem(Code.UNREADABLE_FILE, relative, "", message, hint="fix or remove it.")
+
+
+_FILE_TYPES = {stat.S_IFDIR: "a folder", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+               stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket"}
+
+
+def _too_large(relative: str, size: int) -> Problem:
+    return Problem(Code.YAML_LIMIT, relative, "", f"the file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}.",
+                   hint="split the text, or move long prose out of the entry.")
 
 
 def _ignored(path: Path) -> bool:
@@ -162,66 +308,123 @@ def _ignored(path: Path) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
 
 
-def _list_folder(site_dir: Path, folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder or a link to one; a link loop is not (`gate.file` reports it)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _list_folder(gate: _Gate, site_dir: Path, folder: Path, suffix: str) -> list[Path]:
+    """Return the content files of one folder that may be read; the problems of the others go to `gate`."""
+    shown = folder.relative_to(site_dir).as_posix()
+    if not os.path.lexists(folder) or not gate.folder(folder, shown):
+        return []
     try:
         with os.scandir(folder) as listing:  # entries know whether they are folders without a stat each
-            names = sorted(entry.name for entry in listing if not entry.is_dir())
+            entries = sorted((entry for entry in listing if not _is_folder(entry)), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as exc:
+        gate.problems.append(gate.unreadable(folder, shown, exc))
+        return []
     files = []
-    for path in (folder / name for name in names):
+    for entry in entries:
+        path = folder / entry.name
         if _ignored(path):
             continue
-        relative = path.relative_to(site_dir).as_posix()
-        if path.suffix != suffix:
-            problems.append(Problem(
-                Code.STRAY_FILE, relative, "", f"this file is ignored: only {suffix} files are read here.",
-                hint=f"rename it to {path.stem}{suffix} if it is content.", severity=Severity.WARNING,
-            ))
-        elif not SLUG_RE.match(path.stem):
-            problems.append(Problem(
-                Code.FILE_NAME, relative, "", f'"{path.stem}" is not a valid slug: the file name becomes the URL.',
-                hint="use lowercase letters, digits and hyphens only, e.g. medgemma-4b-it" + suffix + ".",
-            ))
-        else:
+        relative = f"{shown}/{entry.name}"
+        problem = _name_problem(path, relative, suffix)
+        if problem is not None:
+            gate.problems.append(problem)
+        elif gate.file(path, relative, linked=entry.is_symlink(), limit=MAX_FILE_BYTES):
             files.append(path)
     return files
 
 
+def _name_problem(path: Path, relative: str, suffix: str) -> Problem | None:
+    """Return why a file in a content folder is not read as an entry, if it is not."""
+    stem = path.stem
+    if path.suffix != suffix:
+        return Problem(Code.STRAY_FILE, relative, "", f"this file is ignored: only {suffix} files are read here.",
+                       hint=f"rename it to {stem}{suffix} if it is content.", severity=Severity.WARNING)
+    if not SLUG_RE.fullmatch(stem):
+        return Problem(Code.FILE_NAME, relative, "", f"{describe(stem)} is not a valid slug: the file name becomes the URL.",
+                       hint="use lowercase letters, digits and hyphens only, e.g. medgemma-4b-it" + suffix + ".")
+    if len(stem) > MAX_ID_LENGTH:
+        return Problem(Code.FILE_NAME, relative, "", f"the slug is {len(stem)} characters long; a slug becomes a "
+                       f"folder name and a URL, and has at most {MAX_ID_LENGTH}.", hint="shorten the file name.")
+    if stem in DEVICE_NAMES:
+        return Problem(Code.FILE_NAME, relative, "", f'"{stem}" names a device on Windows: a folder so named cannot '
+                       "be created there, so the site could not be built or copied on Windows.",
+                       hint=f"choose another name, e.g. {stem}-model{suffix}.")
+    return None
+
+
 def parse_source(source: Source, data: bytes, record_lines: bool = False) -> tuple[RawEntry | None, list[Problem]]:
-    """Parse one file's bytes; return its entry, or None and the reasons it cannot be read."""
+    """Parse one file's bytes; return its entry, or None and the reasons it cannot be read.
+
+    Problems with single values (see `RawEntry.problems`) travel in the entry.
+    """
     relative = source.relative
     if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(Code.YAML_LIMIT, relative, "",
-                              f"the file is {len(data):,} bytes; content files are limited to {MAX_FILE_BYTES:,}.")]
+        return None, [_too_large(relative, len(data))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [Problem(Code.FILE_ENCODING, relative, "",
                               f"the file is not UTF-8 text (byte {exc.start}).", hint="save it as UTF-8.")]
-    body, line_offset = "", 0
+    body, line_offset, body_line = "", 0, 0
+    body_problems = []
     if source.kind == "page":
         text, body, line_offset = _split_front_matter(text)
         if text is None:
             return None, [Problem(Code.YAML_SYNTAX, relative, "", "a page starts with YAML front matter between two --- lines.",
                                   line=1, hint="begin the file with ---, a `title:` line, and --- again.")]
+        body_line = line_offset + text.count("\n") + 3  # the lines before the body: ---, front matter, ---
+        if FORBIDDEN_CHARACTERS.search(body):
+            body_problems = [_forbidden(relative, "body", body, body_line, "the Markdown below the front matter")]
     parsed = parse_yaml(text, relative, line_offset, record_lines)
-    if parsed.problems:
-        return None, parsed.problems
     if not isinstance(parsed.data, dict):
+        if parsed.problems:
+            return None, parsed.problems
         what = "empty" if parsed.data is None else "not a mapping of fields"
         return None, [Problem(Code.NOT_A_MAPPING, relative, "", f"the file is {what}.",
                               line=1 + line_offset, hint="write one `field: value` per line at the top level.")]
     lines = LineMap(source, parsed.lines if record_lines else None)
-    return RawEntry(source.kind, relative, source.slug, parsed.data, lines, body), []
+    return RawEntry(source.kind, relative, source.slug, parsed.data, lines, body, body_line,
+                    tuple(parsed.problems + body_problems)), []
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Return (front matter, body, lines before the front matter) of a page."""
-    match = re.match(r"^---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|$)", text, re.S)
+    """Return (front matter, body, lines before the front matter) of a page.
+
+    Line breaks are made "\\n" first: a page saved with Windows (CRLF) or old Mac (CR)
+    line endings splits as any other, on the same lines YAML and Markdown count.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = re.match(r"---[ \t]*\n(.*?)(?:^|\n)---[ \t]*(?:\n|$)", text, re.S)
     if not match:
         return None, "", 0
     return match.group(1), text[match.end():], 1
+
+
+_CHARACTER_NAMES = {0: "NUL", 0x1B: "ESC (escape)", 0x7F: "DEL"}
+
+
+def _forbidden(path: str, field: str, text: str, line: int, what: str) -> Problem:
+    """Return the problem of a text holding a forbidden character, on the line where the first one stands."""
+    match = FORBIDDEN_CHARACTERS.search(text)
+    code_point = ord(match.group())
+    kind = ("a surrogate" if 0xD800 <= code_point <= 0xDFFF else
+            "a noncharacter" if code_point >= 0xFDD0 else "a control character")
+    name = f"U+{code_point:04X}" + (f" {_CHARACTER_NAMES[code_point]}" if code_point in _CHARACTER_NAMES else "")
+    return Problem(Code.BAD_VALUE, path, field,
+                   f"{what} contains {kind} ({name}): text may not hold control characters other than tab and line "
+                   "breaks, surrogates or noncharacters (feeds and pages could not carry them).",
+                   line=line + text.count("\n", 0, match.start()),
+                   hint='remove it; in a double-quoted YAML string, an escape such as "\\e" or "\\0" writes one.')
 
 
 def _lines_of(source: Source) -> dict[FieldPath, int]:
@@ -337,7 +540,10 @@ class ParsedYaml:
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, message: str, line: int, hint: str):
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = False) -> ParsedYaml:
@@ -360,18 +566,25 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
             hint = 'quote the text: it contains ": ", which YAML reads as the start of another key; write it between double quotes.'
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {message}", line=line,
                                              hint=hint, column=mark.column + 1 if mark else None)])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere in a file
+        before = text.encode("utf-8", "surrogatepass")[:exc.position].decode("utf-8", "surrogatepass")
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: the file contains "
+                                             f"U+{ord(character):04X}, which YAML does not allow ({exc.reason}).",
+                                             line=before.count("\n") + 1 + line_offset,
+                                             column=len(before) - before.rfind("\n"),
+                                             hint="remove the character; only printable text is allowed.")])
     except yaml.YAMLError as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
         loader.dispose()
-    walk = _Walk(path, line_offset, record_lines)
+    walk = _Walk(path, line_offset, record_lines, _may_give_forbidden(text))
     if node is None:
         return ParsedYaml(None, {}, [])
     try:
         data = walk.value(node, (), 0)
     except _TooLarge as exc:
-        return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
-                                             hint="write values out instead of expanding anchors and aliases.")])
+        return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=exc.line, hint=exc.hint)])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
 
 
@@ -388,22 +601,43 @@ def _tab_before(text: str, line: int, column: int) -> bool:
     return line < len(lines) and "\t" in lines[line][:column + 1]
 
 
+_LET_THROUGH = frozenset("\x85" + "".join(map(chr, range(0xFDD0, 0xFDF0)))
+                        + "".join(chr(plane * 0x10000 + end) for plane in range(1, 17) for end in (0xFFFE, 0xFFFF)))
+"""The forbidden characters YAML reads as they are (its printable set takes them); it refuses
+the others, when they are written as they are, with a syntax error."""
+
+
+def _may_give_forbidden(text: str) -> bool:
+    """Whether a value of this YAML text may hold a forbidden character (see `errors.FORBIDDEN_CHARACTERS`).
+
+    Only an escape ("\\e") or one of `_LET_THROUGH` can put one there: a file with neither,
+    nearly every file, skips the check of each value. Cheapest tests first: a regular
+    expression over every file of a large catalog costs seconds.
+    """
+    return "\\" in text or (not text.isascii() and not _LET_THROUGH.isdisjoint(text))
+
+
 class _Walk:
     """Turns a composed node tree into dicts, lists and scalars, recording lines if asked."""
 
-    def __init__(self, path: str, line_offset: int, record_lines: bool):
+    def __init__(self, path: str, line_offset: int, record_lines: bool, check_text: bool):
         self.path = path
         self.offset = line_offset + 1
         self.lines: dict[FieldPath, int] | None = {} if record_lines else None
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.check_text = check_text
+        """Whether values may hold forbidden characters (see `errors.FORBIDDEN_CHARACTERS`)."""
 
     def value(self, node: yaml.Node, at: FieldPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _TooLarge(f"the file expands to more than {MAX_NODES:,} values (anchors and aliases included).")
+            raise _TooLarge(f"the file expands to more than {MAX_NODES:,} values (anchors and aliases included).",
+                            node.start_mark.line + self.offset, "write values out instead of expanding anchors and aliases.")
         if depth > MAX_DEPTH:
-            raise _TooLarge(f"the file nests deeper than {MAX_DEPTH} levels (or an alias refers to itself).")
+            raise _TooLarge(f"the file nests deeper than {MAX_DEPTH} levels (or an alias refers to itself).",
+                            node.start_mark.line + self.offset,
+                            "an entry needs a few levels: flatten this one, or make the alias here refer to another node.")
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
                 return self._bad_tag(node, at)
@@ -421,11 +655,15 @@ class _Walk:
         construct = _SCALARS.get(node.tag)
         if construct is None:
             return self._bad_tag(node, at)
+        if self.check_text and FORBIDDEN_CHARACTERS.search(node.value):
+            self.problems.append(_forbidden(self.path, format_field(at), node.value, node.start_mark.line + self.offset,
+                                            "the text"))
+            return None
         try:
             return construct(node.value)
         except (ValueError, OverflowError, yaml.YAMLError):
             self.problems.append(Problem(Code.BAD_VALUE, self.path, format_field(at),
-                                         f"{node.value!r} is not a valid {_TAG_NAMES.get(node.tag, 'value')}.",
+                                         f"{describe(node.value)} is not a valid {_TAG_NAMES.get(node.tag, 'value')}.",
                                          line=node.start_mark.line + self.offset, hint="quote it to keep it as text."))
             return None
 
@@ -439,10 +677,13 @@ class _Walk:
                 continue
             key = key_node.value
             here = (*at, key)
+            if self.check_text and FORBIDDEN_CHARACTERS.search(key):
+                self.problems.append(_forbidden(self.path, format_field(at), key, line, "the key"))
+                continue
             if key in result:
                 first = next(k.start_mark.line + self.offset for k, _ in node.value if k.value == key)
                 self.problems.append(Problem(Code.DUPLICATE_KEY, self.path, format_field(here),
-                                             f'the key "{key}" appears twice (first on line {first}).', line=line,
+                                             f"the key {describe(key)} appears twice (first on line {first}).", line=line,
                                              hint="keep one of them; YAML would silently drop the other."))
                 continue
             if self.lines is not None:

@@ -23,6 +23,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    PlainSerializer,
     ConfigDict,
     Field,
     StringConstraints,
@@ -35,6 +36,12 @@ from generator.errors import SILENCEABLE
 
 SLUG_PATTERN = r"^[a-z0-9-]+$"
 BENCHMARK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+MAX_ID_LENGTH = 100
+"""Longest slug or id: each becomes a folder name and a URL segment, which file systems
+cap at 255 bytes and readers cannot type much past this."""
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
+"""Names Windows keeps for devices: a folder so named cannot be created there, so a
+site with one would not build (or copy) on Windows."""
 ID_PATTERN = BENCHMARK_ID_PATTERN
 """Ids of benchmarks, their variants, capabilities and providers: the keys of their YAML files."""
 COLUMN_PATTERN = r"^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)?$"
@@ -64,6 +71,8 @@ def describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) >= 10**20:  # str() of a 5,000-digit int raises ValueError
+        return f"a number of some {int(abs(value).bit_length() * math.log10(2)) + 1:,} digits"
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
@@ -121,9 +130,9 @@ Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), WithJsonSchema(
     {"type": "string", "pattern": TEXT_PATTERN, "patternErrorMessage": "must not be empty."})]
 """Plain text, inline Markdown allowed where the field says so; never empty."""
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN),
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH),
                  _says("expected a slug: lowercase letters, digits and hyphens (a file name in content/models/).")]
-BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN),
+BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN, max_length=MAX_ID_LENGTH),
                         _says("expected a benchmark id: lowercase letters, digits, hyphens and underscores.")]
 
 
@@ -159,7 +168,7 @@ Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({
     "type": "string", "pattern": URL_PATTERN,
     "patternErrorMessage": 'expected an http, https or mailto URL, or a site path starting with "/".'})]
 
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")  # [0-9], not \d: \d also matches "２" and "٢"
 
 
 def _iso_date(value: Any, *, allow_month: bool) -> str:
@@ -168,7 +177,7 @@ def _iso_date(value: Any, *, allow_month: bool) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        match = _DATE_RE.match(value)
+        match = _DATE_RE.fullmatch(value)  # `match` would accept a date followed by a line break
         if match and (allow_month or match.group(3)):
             year, month, day = (int(g) if g else 1 for g in match.groups())
             try:
@@ -181,8 +190,8 @@ def _iso_date(value: Any, *, allow_month: bool) -> str:
     raise _fail(BAD_VALUE, f"expected {expected}; got {{got}}.", value)
 
 
-_MONTH_TEXT = r"^\d{4}-(?:0[1-9]|1[0-2])"
-_DAY_TEXT = r"-(?:0[1-9]|[12]\d|3[01])"
+_MONTH_TEXT = r"^[0-9]{4}-(?:0[1-9]|1[0-2])"
+_DAY_TEXT = r"-(?:0[1-9]|[12][0-9]|3[01])"
 PartialDate = Annotated[
     str,
     BeforeValidator(
@@ -203,42 +212,88 @@ Date = Annotated[
 ]
 """A day, `YYYY-MM-DD`, kept as its ISO text."""
 
-_COUNT_BODY = r"\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*([KMBTkmbt])?\s*$"
+_COUNT_BODY = r"[\t\n\r ]*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?[\t\n\r ]*(?:([KMBTkmbt])[\t\n\r ]*)?$"
+"""ASCII digits and spaces only (`\\d` and `\\s` would take "４B"); the suffix and the space after
+it are one optional group, so a long run of spaces cannot make the match backtrack for ever."""
 _COUNT_RE = re.compile("^" + _COUNT_BODY)
 _SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 COUNT_TEXT = r"^(?=[^eE]*[1-9])" + _COUNT_BODY
 """A count as text, "4B" or "4.3e9"; the look-ahead refuses zero, as `parse_count` does."""
-PositiveNumber = Annotated[float, Field(gt=0)]
 CountText = Annotated[str, StringConstraints(pattern=COUNT_TEXT),
                       _says('expected a positive number, or one with a K, M, B or T suffix such as "4B".')]
 
 
-def parse_count(value: Any) -> float:
-    """Return a positive count from a number or a text such as `"4B"`, `"128K"`, `"4.3e9"`."""
+MAX_PARAMETERS = 1e15
+"""1,000T parameters, some 500 times today's largest models: more is a slip of the exponent."""
+MAX_TOKENS = 10**9
+"""A billion tokens, a hundred times today's longest context windows."""
+MAX_FIGURE = 1e15
+"""Largest benchmark figure or scale either side of zero."""
+MAX_PRICE = 1e6
+"""Largest price per million tokens."""
+
+
+_EXACT = 2.0**53
+"""Up to here every whole float is exactly an int."""
+
+
+def whole(number: float) -> int | float:
+    """Return a whole float as an int: 4.3e9 is written 4300000000 in the exports, not 4300000000.0.
+
+    Counts and figures are floats inside (a count may be "4.3B"); readers of the exports
+    expect a count to look like one, and JSON and CSV take both as the same number.
+    """
+    return int(number) if number.is_integer() and -_EXACT < number < _EXACT else number
+
+
+_AS_WRITTEN = PlainSerializer(whole, when_used="json")
+"""How float fields go into JSON (see `whole`)."""
+
+
+def _out_of_range(low: float, high: float, number: float, written: Any) -> PydanticCustomError:
+    """Return the error for a number outside low..high, quoting it as the editor `written` it."""
+    if number != number:  # NaN
+        return _fail(BAD_VALUE, "expected a finite number; got {got}.", written)
+    if number > high:
+        return _fail(BAD_VALUE, f"expected a number of at most {high:g}; got {{got}}.", written)
+    return _fail(BAD_VALUE, f"expected a number of at least {low:g}; got {{got}}.", written)
+
+
+def parse_count(value: Any, high: float = MAX_PARAMETERS) -> float:
+    """Return a positive count up to `high` from a number or a text such as `"4B"`, `"128K"`, `"4.3e9"`.
+
+    Bounds are checked before any arithmetic: Python compares an int of any size with a
+    float exactly, and `float()` turns "1e999999999" into infinity at once, where
+    `10 ** exponent` would spend minutes building the number.
+    """
     if _is_number(value):
-        number = float(value)
+        number = value
     elif isinstance(value, str) and (match := _COUNT_RE.match(value)):
         digits, exponent, suffix = match.groups()
-        number = float(digits) * 10 ** int(exponent or 0) * _SUFFIXES.get((suffix or "").upper(), 1)
+        number = float(digits + ("e" + exponent if exponent else "")) * _SUFFIXES.get((suffix or "").upper(), 1)
     else:
         raise _fail(
             BAD_VALUE,
             'expected a number or a number with a K, M, B or T suffix such as "4B"; got {got}.',
             value,
         )
-    if not math.isfinite(number) or number <= 0:
+    if number == number and number <= 0:
         raise _fail(BAD_VALUE, "expected a positive number; got {got}.", value)
-    return number
+    if not number <= high:
+        raise _out_of_range(0, high, number, value)
+    return float(number)
 
 
 Count = Annotated[
     float,
-    BeforeValidator(parse_count, json_schema_input_type=PositiveNumber | CountText),
+    BeforeValidator(parse_count, json_schema_input_type=Annotated[float, Field(gt=0, le=MAX_PARAMETERS)] | CountText),
+    _AS_WRITTEN,
 ]
+"""A parameter count: a number, or a text with a K, M, B or T suffix."""
 
 
 def _token_count(value: Any) -> int:
-    number = parse_count(value)
+    number = parse_count(value, MAX_TOKENS)
     if number != int(number):
         raise _fail(BAD_VALUE, "expected a whole number of tokens; got {got}.", value)
     return int(number)
@@ -246,13 +301,35 @@ def _token_count(value: Any) -> int:
 
 TokenCount = Annotated[
     int,
-    BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0)] | CountText),
+    BeforeValidator(_token_count, json_schema_input_type=Annotated[int, Field(gt=0, le=MAX_TOKENS)] | CountText),
 ]
 """Tokens, written `131072` or `"128K"`."""
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Shots = Annotated[int, Field(ge=0)]
+
+def _number(low: float, high: float) -> Any:
+    """Return a number type bounded to low..high, refusing out-of-range values before converting them.
+
+    Without a bound, a score of 1.5e308 passes and overflows wherever it is added or
+    scaled (charts, bars); an int of 400 digits cannot be made a float at all.
+    """
+
+    def check(value: Any) -> Any:
+        if not _is_number(value):
+            return value  # the float type refuses it, naming what was expected
+        if not low <= value <= high:
+            raise _out_of_range(low, high, value, value)
+        return float(value)
+
+    return Annotated[float, BeforeValidator(check, json_schema_input_type=Annotated[float, Field(ge=low, le=high)]),
+                     _AS_WRITTEN]
+
+
+Finite = _number(-MAX_FIGURE, MAX_FIGURE)
+"""A figure: a score, or the top of a scale."""
+Price = _number(0, MAX_PRICE)
+"""A price: per million tokens, or per unit (an image, a second, a request)."""
+MAX_SHOTS = 10_000
+Shots = Annotated[int, Field(ge=0, le=MAX_SHOTS)]
 """Examples given in the prompt: 0 for zero-shot."""
 
 
@@ -276,13 +353,15 @@ LimitTokens = Annotated[
 ]
 """A token limit, written `131072` or `"128K"`; never 0 (a limit that does not apply is left out)."""
 
-Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN),
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
                        _says("expected an id: lowercase letters, digits, hyphens and underscores.")]
 
 
 def _scalar_text(value: Any) -> Any:
     """Accept a number where text is expected (a fact's value `128` reads as "128")."""
-    return str(value) if _is_number(value) else value
+    if _is_number(value) and not (isinstance(value, int) and abs(value) >= 10**20):  # str() of a huge int raises
+        return str(value)
+    return value
 
 
 # --- Shorthands: each turns the short form of a field into its mapping form ---------
@@ -361,7 +440,7 @@ class Parameters(_Strict):
 
 
 def _parameters_shorthand(value: Any) -> Any:
-    return {"total": parse_count(value)} if not isinstance(value, dict) else value
+    return {"total": parse_count(value, MAX_PARAMETERS)} if not isinstance(value, dict) else value
 
 
 class Limits(_Strict):
@@ -430,9 +509,9 @@ class License(_Strict):
 class BatchPricing(_Strict):
     """Prices of the batch API, for work that may wait (usually half the price)."""
 
-    input_per_mtok: NonNegative | None = None
+    input_per_mtok: Price | None = None
     """Price of one million input tokens sent in a batch."""
-    output_per_mtok: NonNegative | None = None
+    output_per_mtok: Price | None = None
     """Price of one million output tokens of a batch."""
 
 
@@ -441,28 +520,28 @@ class PriceTier(_Strict):
 
     above: TokenCount
     """Prompt length, in tokens of context, above which these prices apply: 200000 or "200K"."""
-    input_per_mtok: NonNegative | None = None
+    input_per_mtok: Price | None = None
     """Price of one million input tokens in this tier."""
-    output_per_mtok: NonNegative | None = None
+    output_per_mtok: Price | None = None
     """Price of one million output tokens in this tier."""
-    cached_input_per_mtok: NonNegative | None = None
+    cached_input_per_mtok: Price | None = None
     """Price of one million cached input tokens in this tier."""
 
 
 class UnitPrices(_Strict):
     """Prices per unit other than tokens: an image, a second of audio or video, a request."""
 
-    image: NonNegative | None = None
+    image: Price | None = None
     """Price of one image made (or, for an image input price, read)."""
-    second: NonNegative | None = None
+    second: Price | None = None
     """Price of one second of audio or video."""
-    minute: NonNegative | None = None
+    minute: Price | None = None
     """Price of one minute of audio."""
-    request: NonNegative | None = None
+    request: Price | None = None
     """Price of one request, whatever its length."""
-    page: NonNegative | None = None
+    page: Price | None = None
     """Price of one document page."""
-    million_characters: NonNegative | None = None
+    million_characters: Price | None = None
     """Price of one million characters, for speech made from text."""
 
     def charged(self) -> list[tuple[str, float]]:
@@ -473,19 +552,19 @@ class UnitPrices(_Strict):
 class Pricing(_Strict):
     """API prices per million tokens, and other ways a model is charged for."""
 
-    input_per_mtok: NonNegative | None = None
+    input_per_mtok: Price | None = None
     """Price of one million input tokens."""
-    output_per_mtok: NonNegative | None = None
+    output_per_mtok: Price | None = None
     """Price of one million output tokens."""
-    cached_input_per_mtok: NonNegative | None = None
+    cached_input_per_mtok: Price | None = None
     """Price of one million input tokens read from the prompt cache."""
-    cache_write_per_mtok: NonNegative | None = None
+    cache_write_per_mtok: Price | None = None
     """Price of one million input tokens written to the prompt cache."""
-    reasoning_per_mtok: NonNegative | None = None
+    reasoning_per_mtok: Price | None = None
     """Price of one million reasoning tokens, where they cost other than output tokens."""
-    audio_input_per_mtok: NonNegative | None = None
+    audio_input_per_mtok: Price | None = None
     """Price of one million audio input tokens."""
-    audio_output_per_mtok: NonNegative | None = None
+    audio_output_per_mtok: Price | None = None
     """Price of one million audio output tokens."""
     batch: BatchPricing | None = None
     """Prices of the batch API: {input_per_mtok, output_per_mtok}."""
@@ -558,7 +637,7 @@ class ModelRef(_Strict):
 
 def _model_ref(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.match(SLUG_PATTERN, value):
+        if not re.fullmatch(SLUG_PATTERN, value) or len(value) > MAX_ID_LENGTH:  # `match` would accept "slug\n"
             raise PydanticCustomError(
                 BAD_VALUE,
                 "{got} is not the slug of a catalog entry; for a model outside the catalog "
@@ -948,7 +1027,7 @@ class Benchmark(_Strict):
         return self.max
 
 
-ColumnId = Annotated[str, StringConstraints(pattern=COLUMN_PATTERN),
+ColumnId = Annotated[str, StringConstraints(pattern=COLUMN_PATTERN, max_length=2 * MAX_ID_LENGTH + 1),
                      _says("expected a column: a built-in, a benchmark id, or benchmark.variant.")]
 
 

@@ -9,8 +9,9 @@ entries are not checked here but in `catalog`, once everything is loaded.
 from __future__ import annotations
 
 import difflib
-import re
+import functools
 import logging
+import re
 import types
 import typing
 import dataclasses
@@ -18,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from generator import schema
 from generator.errors import Code, Problem
@@ -63,9 +65,18 @@ class Content:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     """(kind, slug) -> origin of every entry read, valid or not; the entries of a definitions file
     (benchmarks, capabilities, providers) are ("benchmark", id), ("capability", id), ("provider", id)."""
+    partial: dict[tuple[str, str], Model | Comparison] = field(default_factory=dict)
+    """(kind, slug) -> the parts of an invalid model or comparison that `catalog` checks (see `Validated.partial`)."""
+    definitions_read: dict[str, bool] = field(default_factory=dict)
+    """"benchmarks" | "capabilities" | "providers" -> whether that file could be parsed; absent when there is none."""
 
     def origin(self, kind: str, slug: str = "") -> Origin:
         return self.origins[(kind, slug)]
+
+    def knows_every(self, definitions: str) -> bool:
+        """Whether an id missing from `definitions` ("benchmarks", "capabilities", "providers") is surely wrong:
+        not while that file cannot be read, which is reported on its own."""
+        return self.definitions_read.get(definitions, True)
 
 
 @dataclass(frozen=True)
@@ -83,21 +94,46 @@ class Validated:
     problems: tuple[Problem, ...]
     declared: tuple[str, ...] = ()
     """Ids a definitions file declares, valid or not."""
+    partial: Any = None
+    """For an invalid model or comparison: the same class holding only the fields that other
+    files are checked against (ids, scores, references), each as far as it is valid on its
+    own, so `catalog` reports their problems together with the file's own. Built without
+    validation (`model_construct`): nothing but `catalog`'s checks reads it."""
 
 
 def validate_entry(entry: RawEntry) -> Validated:
-    """Validate one parsed file."""
+    """Validate one parsed file, adding its problems to those found while reading it."""
     origin = Origin(entry.path, entry.lines)
     problems: list[Problem] = []
     if entry.kind in DEFINITIONS:
         value = _validate_definitions(DEFINITIONS[entry.kind], entry.data, origin, problems)
-        return Validated(entry.kind, entry.slug, origin, value, tuple(problems), tuple(entry.data))
-    value = validate_one(_CLASSES[entry.kind], entry.data, origin, problems)
+        return Validated(entry.kind, entry.slug, origin, value, _together(entry.problems, problems), tuple(entry.data))
+    cls = _CLASSES[entry.kind]
+    value = validate_one(cls, entry.data, origin, problems)
     if value is not None and entry.kind == "page":
         value = value.model_copy(update={"slug": entry.slug, "body": entry.body})
     elif value is not None and entry.kind != "site":
         value = value.model_copy(update={"slug": entry.slug})
-    return Validated(entry.kind, entry.slug, origin, value, tuple(problems))
+    problems += _markdown_problems(entry, origin)
+    partial = None
+    if entry.kind in _CHECKED_ACROSS and (value is None or entry.problems):
+        partial = value if value is not None else _salvage(cls, entry.data, entry.slug)
+    if entry.problems:
+        value = None  # a value could not be read: the entry is not valid, though the rest of it is
+    return Validated(entry.kind, entry.slug, origin, value, _together(entry.problems, problems), partial=partial)
+
+
+def _together(read: tuple[Problem, ...], found: list[Problem]) -> tuple[Problem, ...]:
+    """Return the problems found while reading a file and those of validating it, once each.
+
+    A value that could not be read is left out of the data; validation then finds it
+    missing or of the wrong type, which says nothing new about the same field.
+    """
+    if not read:
+        return tuple(found)
+    fields = {p.field for p in read if p.field}
+    kept = [p for p in found if not any(p.field == f or p.field.startswith((f + ".", f + "[")) for f in fields)]
+    return (*read, *kept)
 
 
 def unreadable(kind: str, slug: str, origin: Origin, problems: list[Problem]) -> Validated:
@@ -120,11 +156,13 @@ def update_content(previous: Content | None, gone: Iterable[Validated], arrived:
         previous, **{f.name: dict(getattr(previous, f.name)) for f in dataclasses.fields(Content) if f.name != "site"})
     for result in gone:
         content.origins.pop((result.kind, result.slug), None)
+        content.partial.pop((result.kind, result.slug), None)
         if result.kind in DEFINITIONS:
             singular = DEFINITIONS[result.kind].singular
             for key in result.declared:
                 content.origins.pop((singular, key), None)
             setattr(content, result.kind, {})
+            content.definitions_read.pop(result.kind, None)
         elif result.kind == "site":
             content.site = None
         elif result.value is not None:
@@ -135,7 +173,10 @@ def update_content(previous: Content | None, gone: Iterable[Validated], arrived:
             singular = DEFINITIONS[result.kind].singular
             content.origins.update({(singular, key): result.origin for key in result.declared})
             setattr(content, result.kind, result.value or {})
+            content.definitions_read[result.kind] = result.value is not None or bool(result.declared)
         elif result.value is None:
+            if result.partial is not None:
+                content.partial[(result.kind, result.slug)] = result.partial
             continue
         elif result.kind == "site":
             content.site = result.value
@@ -145,6 +186,7 @@ def update_content(previous: Content | None, gone: Iterable[Validated], arrived:
 
 
 _CLASSES: dict[str, type[BaseModel]] = {"site": SiteConfig, "model": Model, "comparison": Comparison, "page": Page}
+_KIND_OF = {cls: kind for kind, cls in _CLASSES.items()}
 
 
 def validate_one(cls: type[BaseModel], data: dict, origin: Origin, problems: list[Problem],
@@ -186,10 +228,10 @@ DEFINITIONS = {
 def _validate_definitions(kind: Definitions, data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Any]:
     definitions = {}
     for key, definition in data.items():
-        if not re.match(schema.ID_PATTERN, key):
-            problems.append(origin.problem(
-                Code.BAD_VALUE, (key,), f'"{key}" is not a valid {kind.singular} id.',
-                hint=f"use lowercase letters, digits, hyphens and underscores, e.g. {kind.ids}."))
+        problem = _id_problem(kind, key)
+        if problem is not None:
+            message, hint = problem
+            problems.append(origin.problem(Code.BAD_VALUE, (key,), message, hint=hint))
             continue
         if not isinstance(definition, dict):
             problems.append(origin.problem(
@@ -199,6 +241,142 @@ def _validate_definitions(kind: Definitions, data: dict, origin: Origin, problem
         if value is not None:
             definitions[key] = value.model_copy(update={"id": key})
     return definitions
+
+
+def _id_problem(kind: Definitions, key: str) -> tuple[str, str] | None:
+    """Return (message, hint) if `key` cannot be an id of `kind`: ids name pages, filters and columns."""
+    if not re.fullmatch(schema.ID_PATTERN, key):
+        return (f"{schema.describe(key)} is not a valid {kind.singular} id.",
+                f"use lowercase letters, digits, hyphens and underscores, e.g. {kind.ids}.")
+    if len(key) > schema.MAX_ID_LENGTH:
+        return (f"the {kind.singular} id is {len(key)} characters long; an id becomes a URL and has at most "
+                f"{schema.MAX_ID_LENGTH}.", "shorten it, and the entries that use it.")
+    if kind.cls is Benchmark and key in schema.BUILTIN_COLUMNS:
+        return (f'"{key}" is the name of a built-in comparison column: a comparison could not tell the two apart.',
+                f"choose another id; reserved: {', '.join(schema.BUILTIN_COLUMNS)}.")
+    if key in schema.DEVICE_NAMES:
+        return (f'"{key}" names a device on Windows: a folder named by it could not be created there.',
+                f"choose another id, e.g. {key}-{kind.singular}.")
+    return None
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+MAX_MARKDOWN_NESTING = 16
+"""Lists and block quotes one inside another that a Markdown text may hold.
+
+Renderers stop at a nesting limit and drop the rest of the text (markdown-it-py's
+CommonMark preset after 20 levels of tokens, about nine lists), so a text is held
+to this measure instead, and the renderer is given room for it (see
+`filters.Markdown`). No real text comes near it."""
+
+RENDER_NESTING = 2 * MAX_MARKDOWN_NESTING + 8
+"""The nesting (markdown-it's `maxNesting`, in levels of tokens) a renderer needs to render
+every accepted text whole: a list is two levels (the list and its item), a block quote
+one, and a table in the innermost item four more."""
+
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1,
+               "blockquote_close": -1, "bullet_list_close": -1, "ordered_list_close": -1}
+_PREFIX = r"[ \t>*+.)0-9-]{%d,}" % -(-MAX_MARKDOWN_NESTING // 4)
+"""The start of a line that may open or continue containers deep enough to matter: each
+level takes at least a column (">" or the indentation of a list item's content), and a
+tab at most four."""
+_FIRST_PREFIX = re.compile(_PREFIX)
+_LINE_PREFIX = re.compile(r"[\r\n](" + _PREFIX + ")")
+"""Lines found by their break, as Markdown breaks them (CR too): a search for a literal
+character is several times faster than `^` with MULTILINE."""
+_BLOCK_MARKDOWN = {"model": ("description",), "comparison": ("description",), "page": ("body",)}
+
+
+def markdown_nesting(text: str) -> int:
+    """Return how deep lists and block quotes nest in a Markdown text, or 0 where they cannot reach the limit.
+
+    A container is opened only by the markers at the start of its line, so a line's
+    leading markers and spaces bound the depth it reaches. Texts with no such line
+    longer than the limit (nearly all) cost one regular-expression search; the
+    others are parsed, by a parser of their own whatever renders the pages.
+    """
+    first = _FIRST_PREFIX.match(text)
+    prefixes = [first.group()] if first else []
+    prefixes += (match.group(1) for match in _LINE_PREFIX.finditer(text))
+    if not any(len(prefix.expandtabs(4)) > MAX_MARKDOWN_NESTING for prefix in prefixes):
+        return 0
+    depth = deepest = 0
+    for token in _nesting_parser().parse(text):
+        depth += _CONTAINERS.get(token.type, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@functools.cache
+def _nesting_parser() -> MarkdownIt:
+    # Room for a level past the limit, and no more: the parser recurses once per level.
+    return MarkdownIt("commonmark", {"maxNesting": RENDER_NESTING}).enable(["table", "strikethrough"])
+
+
+def _markdown_problems(entry: RawEntry, origin: Origin) -> list[Problem]:
+    """Return a problem for each block Markdown text nested past `MAX_MARKDOWN_NESTING`."""
+    problems = []
+    for name in _BLOCK_MARKDOWN.get(entry.kind, ()):
+        text = entry.body if name == "body" else entry.data.get(name)
+        if not isinstance(text, str):
+            continue
+        depth = markdown_nesting(text)
+        if depth > MAX_MARKDOWN_NESTING:
+            message = (f"lists and block quotes nest {depth} deep here; at most {MAX_MARKDOWN_NESTING} render, "
+                       "and the rest of the text would be lost.")
+            hint = "flatten the nesting: a list inside a list inside a list is already hard to read."
+            if name == "body":
+                problems.append(Problem(Code.BAD_VALUE, origin.path, "body", "the Markdown below the front matter: "
+                                        + message, line=entry.body_line, hint=hint))
+            else:
+                problems.append(origin.problem(Code.BAD_VALUE, (name,), message, hint=hint))
+    return problems
+
+
+# --- Salvaging the parts other files are checked against -----------------------------
+
+_CHECKED_ACROSS = {
+    "model": ("variant_of", "base_model", "related", "capabilities", "offers", "benchmarks"),
+    "comparison": ("models", "columns"),
+}
+"""Fields of an entry that `catalog` checks against other files."""
+
+
+def _salvage(cls: type[BaseModel], data: dict, slug: str) -> Any:
+    """Return `cls` holding, of the fields checked across files, what is valid on its own.
+
+    Items of a list or mapping are validated one by one and an invalid one is kept as
+    None, so the index or key `catalog` reports stays the editor's own.
+    """
+    parts: dict[str, Any] = {}
+    for name in _CHECKED_ACROSS[_KIND_OF[cls]]:
+        if name not in data:
+            continue
+        annotation = _unwrap(cls.model_fields[name].annotation)
+        container = typing.get_origin(annotation)
+        raw = data[name]
+        if container is list and isinstance(raw, list):
+            parts[name] = [_valid(typing.get_args(annotation)[0], item) for item in raw]
+        elif container is dict and isinstance(raw, dict):
+            key_type, value_type = typing.get_args(annotation)
+            parts[name] = {key: _valid(value_type, value) for key, value in raw.items() if _valid(key_type, key) is not None}
+        elif container not in (list, dict):
+            parts[name] = _valid(cls.model_fields[name].annotation, raw)
+    return cls.model_construct(slug=slug, **parts)
+
+
+def _valid(annotation: Any, value: Any) -> Any:
+    """Return `value` validated as `annotation`, or None if it is not valid."""
+    try:
+        return _adapter(annotation).validate_python(value)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _adapter(annotation: Any) -> TypeAdapter:
+    return TypeAdapter(annotation, config=ConfigDict(strict=True) if not _is_model(_unwrap(annotation)) else None)
 
 
 # --- Translating pydantic's errors --------------------------------------------------
@@ -237,7 +415,9 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         known = _fields_at(cls, loc[:-1])
         close = difflib.get_close_matches(name, known, n=1)
         hint = f'did you mean "{close[0]}"?' if close else f"known fields: {', '.join(known)}."
-        return origin.problem(Code.UNKNOWN_FIELD, at, f'unknown field "{name}".', hint=hint)
+        if name == "<<":
+            hint = "YAML merge keys (<<) are not part of YAML 1.2, which content is read as: write the fields out."
+        return origin.problem(Code.UNKNOWN_FIELD, at, f"unknown field {schema.describe(name)}.", hint=hint)
     if kind == "missing":
         return Problem(Code.MISSING_FIELD, origin.path, format_field(at), "required field is missing.",
                        line=origin.lines.line_of(at[:-1]) or 1, hint=_MISSING_HINTS.get(at))
@@ -252,10 +432,15 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
         return origin.problem(Code.BAD_VALUE, at, f"expected {words}; got {got}.")
+    if kind == "string_too_long":
+        return origin.problem(Code.BAD_VALUE, at, f"expected at most {ctx.get('max_length')} characters; got "
+                              f"{len(error['input'])}.")
     if kind == "too_short":
         return origin.problem(Code.BAD_VALUE, at, f"expected at least {ctx.get('min_length')} items; got {ctx.get('actual_length')}.")
     if kind in ("greater_than_equal", "greater_than"):
         return origin.problem(Code.BAD_VALUE, at, f"expected a number of at least {ctx.get('ge', ctx.get('gt')):g}; got {got}.")
+    if kind in ("less_than_equal", "less_than"):
+        return origin.problem(Code.BAD_VALUE, at, f"expected a number of at most {ctx.get('le', ctx.get('lt')):g}; got {got}.")
     if kind in ("finite_number",):
         return origin.problem(Code.BAD_VALUE, at, f"expected a finite number; got {got}.")
     message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -131,7 +132,23 @@ def test_exports_match_the_content(built_site):
     assert "pricing" not in by_slug["beta-7b"]
     rows = list(csv.DictReader(io.StringIO((built_site / "api/models.csv").read_text())))
     chat = next(r for r in rows if r["slug"] == "alpha-4b-chat")
-    assert (chat["medqa"], chat["input_per_mtok"], chat["context_window"]) == ("70.0", "0.15", "32768")
+    assert (chat["medqa"], chat["input_per_mtok"], chat["context_window"]) == ("70", "0.15", "32768")
+
+
+def test_exports_write_whole_numbers_without_a_decimal_point(built_site):
+    # Counts are floats inside ("4.3B" is 4.3e9); a spreadsheet or a program reading
+    # the exports should see 4300000000, not 4300000000.0 (issue 10).
+    csv_text = (built_site / "api/models.csv").read_text()
+    alpha = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["slug"] == "alpha-4b")
+    assert (alpha["parameters"], alpha["latency"], alpha["medqa"]) == ("4300000000", "120", "64.4")
+    cells = [cell for row in csv.reader(io.StringIO(csv_text)) for cell in row]
+    assert not [cell for cell in cells if re.fullmatch(r"-?[0-9]+\.0", cell)]
+    for export in ("api/models.json", "api/models/alpha-4b.json", "api/index.json"):
+        text = (built_site / export).read_text()
+        assert not re.search(r"[:,\[][0-9]+\.0[,}\]]", text), export
+    model = json.loads((built_site / "api/models/alpha-4b.json").read_text())["model"]
+    assert model["parameters"]["total"] == 4300000000 and isinstance(model["parameters"]["total"], int)
+    assert model["benchmarks"]["medqa"][0]["value"] == 64.4
 
 
 def test_feed_and_sitemap_are_well_formed(built_site):

@@ -45,3 +45,17 @@ def test_leaderboard_chart_shows_the_top_rows_and_says_so():
     chart = leaderboard_chart(board(Benchmark(id="q", name="Q", unit="%"), [Score(value=v) for v in range(60, 30, -1)]), NAMES)
     assert len(chart.bars) == LEADERBOARD_BARS
     assert chart.title == f"Q: top {LEADERBOARD_BARS} of 30"
+
+
+@pytest.mark.parametrize("value", [1.5e308, 1.7976931348623157e308, 5e-324, float("inf")])
+def test_nice_ceiling_never_overflows(value):
+    # Issue 10: 10 ** 308 as an int made the division of a bar's length overflow.
+    assert nice_ceiling(value) >= value
+
+
+def test_a_chart_at_the_edge_of_the_float_range_draws_without_overflow():
+    # The schema bounds figures far below this; the chart code must hold anyway.
+    huge = [Score.model_construct(value=1.5e308, approx=False, estimated=False, self_reported=False, setting=None),
+            Score.model_construct(value=7.5e307, approx=False, estimated=False, self_reported=False, setting=None)]
+    chart = leaderboard_chart(board(Benchmark(id="big", name="Big"), huge), NAMES)
+    assert [b.percent for b in chart.bars] == [100.0, 50.0]

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from generator import filters
 from generator.schema import Benchmark, Parameters, Pricing, Score
+from generator.validate import MAX_MARKDOWN_NESTING, markdown_nesting
 
 
 @pytest.mark.parametrize("value, text", [
@@ -118,3 +119,20 @@ def test_json_script_cannot_close_its_script_element():
 def test_inline_markdown_shortcut_renders_exactly_as_markdown_it(text):
     md = filters.Markdown("/")
     assert md.inline(text) == md._md.renderInline(text)
+
+
+def test_human_count_writes_the_largest_counts_in_full():
+    assert filters.human_count(1e15) == "1,000T" and filters.human_count(999.9e12) == "1,000T"
+
+
+def test_markdown_renders_the_deepest_text_validation_accepts_whole():
+    # Issue 10: past markdown-it's CommonMark limit (20 levels, a list nine deep) the
+    # rest of a text vanished from the page. Validation allows MAX_MARKDOWN_NESTING;
+    # whatever renders must render that much.
+    depth = MAX_MARKDOWN_NESTING
+    text = "".join("  " * level + f"- level {level + 1}\n" for level in range(depth))
+    text += "\n" + "".join("  " * depth + row + "\n" for row in ("| a | b |", "|---|---|", "| cell | x |"))
+    text += "\n" + "> " * depth + "quoted\n\nThe rest of the text.\n"
+    assert markdown_nesting(text) == depth
+    html = filters.Markdown("/").block(text)
+    assert f"level {depth}" in html and "<td>cell</td>" in html and "quoted" in html and "The rest of the text." in html

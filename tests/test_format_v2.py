@@ -486,7 +486,7 @@ def test_offers_csv_has_one_row_per_offer(built_v2_site):
     assert len(rows) == sum(len(m["offers"]) for m in data["models"])
     bedrock = next(r for r in rows if r["slug"] == "claude-sonnet-4" and r["provider"] == "amazon-bedrock")
     assert (bedrock["provider_name"], bedrock["region"], bedrock["input_per_mtok"], bedrock["cache_write_per_mtok"]) == (
-        "Amazon Bedrock", "us-east-1", "3.0", "3.75")
+        "Amazon Bedrock", "us-east-1", "3", "3.75")  # whole numbers without ".0" (issue 10)
     assert bedrock["context"] == "200000"  # the model's, where the offer states none
     vertex = next(r for r in rows if r["slug"] == "gemini-2-5-pro" and r["provider"] == "google-vertex")
     assert vertex["tiers"] == "200000:2.5/15/0.625"

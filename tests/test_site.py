@@ -112,7 +112,7 @@ def test_exports_keep_every_figures_provenance(built_site):
     assert models["alpha-4b"]["benchmarks"]["medqa"][0]["source"] == {"url": "https://example.com/report", "title": None}
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((built_site / "api/models.csv").read_text()))}
     assert set(rows) == set(models)
-    assert (rows["alpha-4b-chat"]["medqa"], rows["alpha-4b-chat"]["medqa_marks"]) == ("70.0", "approx")
+    assert (rows["alpha-4b-chat"]["medqa"], rows["alpha-4b-chat"]["medqa_marks"]) == ("70", "approx")
     assert rows["alpha-4b-chat"]["arena_marks"] == "self_reported"
     assert rows["beta-7b"]["medqa_marks"] == "estimated"
     assert (rows["alpha-4b"]["medqa_setting"], rows["alpha-4b"]["medqa_source"]) == ("5-shot", "https://example.com/report")
