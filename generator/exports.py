@@ -2,12 +2,16 @@
 
 Exports carry the entries as validated, in the content format's own field names,
 plus each model's page URL, under a schema version that changes only when a field
-is removed or changes meaning. References are resolved: a `variant_of` or
-`base_model` slug comes with the name and page of the model it names. Every score
-keeps its provenance (approx, estimated, self_reported, setting, source, date), in
-the JSON as in the CSV, so a program can mark or leave out hedged figures as the
-site does. `/api/index.json` is the catalog's directory (names and benchmarks
-only), small enough for a page's script to load at 10,000 models.
+is removed or changes meaning. Shorthands are written out: `benchmarks` maps each
+id to a list of scores, `modalities` is {input, output}, and `context_window` and
+`limits.context` both hold the context window. References are resolved: a
+`variant_of`, `base_model` or a score's `measured_on` slug comes with the name and
+page of the model it names. Every score keeps its provenance (approx, estimated,
+self_reported, evaluated_by, measured_on, setting, metric, split, shots, harness,
+version, source, date), in the JSON as in the CSV, so a program can mark or leave
+out hedged figures as the site does. `/api/offers.csv` has one row per provider
+offer. `/api/index.json` is the catalog's directory (names and benchmarks only),
+small enough for a page's script to load at 10,000 models.
 """
 
 from __future__ import annotations
@@ -17,14 +21,12 @@ import io
 import json
 from collections.abc import Mapping
 
-from pydantic_core import PydanticSerializationError
-
-from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, slugify
-from generator.schema import Model
+from generator.schema import Model, board_key
 from generator.urls import Urls
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: `benchmarks` maps an id to a list of scores, `modalities` is {input, output} (format v2)."""
 
 
 def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
@@ -36,12 +38,30 @@ def model_record(model: Model, names: Mapping[str, str], urls: Urls) -> dict:
     record.update(model.model_dump(mode="json", exclude={"slug"}))
     if not model.pricing_known:
         del record["pricing"]
+    if model.draft:  # only a preview or a --drafts build holds drafts; published entries carry no mark
+        record["draft"] = True
     record["developer_url"] = urls.absolute(urls.term("developers", slugify(model.developer)))
     for name in ("variant_of", "base_model"):
         ref = getattr(model, name)
         if ref is not None and ref.slug is not None:
-            record[name] = {"slug": ref.slug, "name": names[ref.slug], "url": urls.absolute(urls.model(ref.slug))}
+            record[name] = _resolved(ref.slug, names, urls)
+    for benchmark_id, scores in model.benchmarks.items():
+        for written, score in zip(record["benchmarks"][benchmark_id], scores):
+            if score.measured_on is not None and score.measured_on.slug is not None:
+                written["measured_on"] = _resolved(score.measured_on.slug, names, urls)
+    cheapest = model.cheapest
+    record["price_from"] = None if cheapest is None else {
+        "provider": cheapest.provider, **cheapest.pricing.model_dump(mode="json")}
     return record
+
+
+def record_json(model: Model, names: Mapping[str, str], urls: Urls) -> str:
+    """Return `model_record` as JSON text, made once per entry, names and base URL (see `Model.derived`)."""
+    return model.derived(("json", urls.base_url, *names.items()), lambda: _encode(model_record(model, names, urls)))
+
+
+def _resolved(slug: str, names: Mapping[str, str], urls: Urls) -> dict:
+    return {"slug": slug, "name": names[slug], "url": urls.absolute(urls.model(slug))}
 
 
 def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
@@ -51,80 +71,40 @@ def referenced_names(model: Model, catalog: Catalog) -> dict[str, str]:
     what it shows (an incremental build re-makes it when one of these names changes).
     """
     refs = [ref.slug for ref in (model.variant_of, model.base_model) if ref is not None and ref.slug is not None]
+    refs += [s.measured_on.slug for _, s in model.scores if s.measured_on is not None and s.measured_on.slug is not None]
     return {slug: catalog.models[slug].name for slug in refs}
 
 
-def _benchmarks(catalog: Catalog) -> dict:
-    return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
+def _definitions(catalog: Catalog) -> dict:
+    """Return what the entries' ids refer to: benchmarks, capabilities and providers."""
+    return {kind: {key: value.model_dump(mode="json", exclude={"id"}) for key, value in getattr(catalog, kind).items()}
+            for kind in ("benchmarks", "capabilities", "providers")}
 
 
-def models_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
-    """Return /api/models.json: every model, newest first.
-
-    Written record by record, each record kept in `memo`, so a dev server re-encodes
-    only the entries that changed.
-    """
+def models_json(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/models.json: every model, newest first, written record by record."""
     head = _encode({"schema_version": SCHEMA_VERSION, "site": {"title": catalog.site.title, "url": urls.absolute("")},
-                    "benchmarks": _benchmarks(catalog)})
+                    **_definitions(catalog)})
     records = []
     for model in catalog.models.values():
         names = referenced_names(model, catalog)
-        records.append(memo("json-record", lambda: record_json(model, names, urls), model, names, urls))
+        records.append(record_json(model, names, urls))
     return (head[:-1] + ',"models":[' + ",".join(records) + "]}\n").encode()
 
 
 def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
     """Return /api/models/SLUG.json; `names` as for `model_record`."""
-    return (f'{{"schema_version":{SCHEMA_VERSION},"model":' + record_json(model, names, urls) + "}\n").encode()
+    return f'{{"schema_version":{SCHEMA_VERSION},"model":{record_json(model, names, urls)}}}\n'.encode()
 
 
-def record_json(model: Model, names: Mapping[str, str], urls: Urls) -> str:
-    """Return `model_record` as compact JSON text, exactly as `json.dumps` writes it.
-
-    pydantic writes the entry's fields in Rust, several times faster than building the
-    dict and encoding it; the references and URLs the record adds are spliced in at
-    their place. Its output equals `json.dumps`'s except for numbers below 1e-4, which
-    it writes without an exponent (0.00001 for 1e-05): a record with one is encoded
-    the slow way.
-    """
-    if _tiny_number(model):
-        return _encode(model_record(model, names, urls))
-    exclude = {"slug", "variant_of", "base_model"} if model.pricing_known else {"slug", "variant_of", "base_model", "pricing"}
-    try:
-        fields = model.model_dump_json(exclude=exclude)
-    except PydanticSerializationError:  # text json.dumps writes and pydantic refuses (a lone surrogate)
-        return _encode(model_record(model, names, urls))
-    cut = fields.index(',"related":')  # after `family`: where the references stand in the record
-    refs = {}
-    for name in ("variant_of", "base_model"):
-        ref = getattr(model, name)
-        if ref is not None and ref.slug is not None:
-            refs[name] = {"slug": ref.slug, "name": names[ref.slug], "url": urls.absolute(urls.model(ref.slug))}
-        else:
-            refs[name] = ref.model_dump(mode="json") if ref is not None else None
-    head = _encode({"slug": model.slug, "url": urls.absolute(urls.model(model.slug))})[:-1]
-    developer = _encode(urls.absolute(urls.term("developers", slugify(model.developer))))
-    return f'{head},{fields[1:cut]},{_encode(refs)[1:-1]}{fields[cut:-1]},"developer_url":{developer}}}'
-
-
-def _tiny_number(model: Model) -> bool:
-    """Whether a float of the entry is below 1e-4 (json.dumps writes those with an exponent)."""
-    numbers = [score.value for score in model.benchmarks.values()]
-    if model.parameters is not None:
-        numbers += [model.parameters.total, model.parameters.active or 0]
-    if model.pricing is not None:
-        numbers += [model.pricing.input_per_mtok or 0, model.pricing.output_per_mtok or 0]
-    return any(0 < abs(number) < 1e-4 for number in numbers)
-
-
-def index_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+def index_json(catalog: Catalog, urls: Urls) -> bytes:
     """Return /api/index.json: every model's name and where its data is, and the benchmarks."""
     def entry(m: Model) -> str:
         return _encode({"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
                         "status": m.status, "json": urls.absolute(urls.model_json(m.slug))})
 
-    head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
-    entries = [memo("index-entry", lambda: entry(m), m, urls) for m in catalog.models.values()]
+    head = _encode({"schema_version": SCHEMA_VERSION, **_definitions(catalog)})
+    entries = [m.derived(("index", urls.base_url), lambda m=m: entry(m)) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
 
 
@@ -140,17 +120,14 @@ def model_jsonld(model: Model, page_url: str) -> dict:
         "author": {"@type": "Organization", "name": model.developer},
         "datePublished": model.release_date,
     }
-    if model.updated:
-        data["dateModified"] = model.updated
+    if model.last_updated or model.updated:
+        data["dateModified"] = model.last_updated or model.updated
     if model.license and model.license.link:
         data["license"] = model.license.link
     if model.family:
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": model.family}
     return data
 
-
-def _json(data: object) -> bytes:
-    return (_encode(data) + "\n").encode()
 
 
 def _encode(data: object) -> str:
@@ -163,41 +140,48 @@ _CSV_FIELDS = (
     "slug", "name", "developer", "family", "release_date", "status", "parameters", "active_parameters",
     "context_window", "modalities", "domains", "open_weights", "license", "license_url",
     "input_per_mtok", "output_per_mtok", "currency", "pricing_as_of", "updated", "url",
+    # format v2
+    "aliases", "input_modalities", "output_modalities", "capabilities", "input_limit", "output_limit",
+    "knowledge_cutoff", "last_updated", "cached_input_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok",
+    "audio_input_per_mtok", "audio_output_per_mtok", "batch_input_per_mtok", "batch_output_per_mtok", "free", "plan",
+    "providers", "from_provider", "from_input_per_mtok", "from_output_per_mtok",
 )
 
 
-_SCORE_FIELDS = ("", "_marks", "_setting", "_source")
-"""Columns per benchmark: the value, then its provenance."""
+_SCORE_FIELDS = ("", "_marks", "_setting", "_source", "_evaluated_by", "_measured_on", "_details")
+"""Columns per leaderboard (a benchmark, or `benchmark.variant`): the value, then its provenance.
+`_details` holds metric, split, shots, harness and version as `key=value` pairs joined by ";"."""
 
 
-def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
-    """Return /api/models.csv: one row a model; per benchmark its value, marks, setting and source.
+def models_csv(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/models.csv: one row a model; per leaderboard its value, marks, setting, source and provenance.
 
     Marks are the score's flags joined by ";" (approx, estimated, self_reported), so a
     spreadsheet can filter hedged figures out as easily as the site marks them.
     """
-    benchmark_ids = tuple(catalog.benchmarks)
-    header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in benchmark_ids for suffix in _SCORE_FIELDS)])
-    rows = [memo("csv-row", lambda: _csv_model_line(model, benchmark_ids, urls), model, benchmark_ids, urls)
+    boards = tuple(catalog.leaderboards)
+    header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in boards for suffix in _SCORE_FIELDS)])
+    rows = [model.derived(("csv", urls.base_url, boards), lambda model=model: _csv_model_line(model, boards, urls))
             for model in catalog.models.values()]
     return (header + "".join(rows)).encode()
 
 
-def _csv_model_line(model: Model, benchmark_ids: tuple[str, ...], urls: Urls) -> str:
+def _csv_model_line(model: Model, boards: tuple[str, ...], urls: Urls) -> str:
     row = _csv_row(model, urls)
-    cells = [_cell(row[f]) for f in _CSV_FIELDS]
-    for benchmark_id in benchmark_ids:
-        score = model.benchmarks.get(benchmark_id)
+    by_board = {board_key(benchmark_id, score.variant): score for benchmark_id, score in model.scores}
+    scores: list[object] = []
+    for key in boards:
+        score = by_board.get(key)
         if score is None:
-            cells += _NO_SCORE
+            scores.extend([""] * len(_SCORE_FIELDS))
             continue
-        marks = ";".join(name for name in ("approx", "estimated", "self_reported") if getattr(score, name))
-        # a value is a number, marks are names and a source is a checked URL: only the setting is free text
-        cells += (score.value, marks, _cell(score.setting), score.source.url if score.source else "")
-    return _csv_line(cells)
-
-
-_NO_SCORE = ("",) * len(_SCORE_FIELDS)
+        marks = [name for name in ("approx", "estimated", "self_reported") if getattr(score, name)]
+        measured_on = score.measured_on.slug or score.measured_on.name if score.measured_on else None
+        details = ";".join(f"{name}={value}" for name in ("metric", "split", "shots", "harness", "version")
+                           if (value := getattr(score, name)) is not None)
+        scores.extend([score.value, ";".join(marks), score.setting, score.source.url if score.source else None,
+                       score.evaluated_by, measured_on, details])
+    return _csv_line([_cell(value) for value in [*(row[f] for f in _CSV_FIELDS), *scores]])
 
 
 def _csv_line(cells: list) -> str:
@@ -207,14 +191,14 @@ def _csv_line(cells: list) -> str:
 
 
 def _csv_row(model: Model, urls: Urls) -> dict:
-    params, pricing, lic = model.parameters, model.pricing, model.license
+    params, pricing, lic, cheapest = model.parameters, model.pricing, model.license, model.cheapest
     return {
         "slug": model.slug, "name": model.name, "developer": model.developer, "family": model.family,
         "release_date": model.release_date, "status": model.status,
         "parameters": params.total if params else None,
         "active_parameters": params.active if params else None,
         "context_window": model.context_window,
-        "modalities": ";".join(model.modalities), "domains": ";".join(model.domains),
+        "modalities": ";".join(model.modalities.input), "domains": ";".join(model.domains),
         "open_weights": model.open_weights,
         "license": lic.title if lic else None, "license_url": lic.link if lic else None,
         "input_per_mtok": pricing.input_per_mtok if pricing else None,
@@ -222,7 +206,67 @@ def _csv_row(model: Model, urls: Urls) -> dict:
         "currency": pricing.currency if pricing else None,
         "pricing_as_of": pricing.as_of if pricing else None,
         "updated": model.updated, "url": urls.absolute(urls.model(model.slug)),
+        "aliases": ";".join(model.aliases), "input_modalities": ";".join(model.modalities.input),
+        "output_modalities": ";".join(model.modalities.output), "capabilities": ";".join(model.capabilities),
+        "input_limit": model.limits.input, "output_limit": model.limits.output,
+        "knowledge_cutoff": model.knowledge_cutoff, "last_updated": model.last_updated,
+        **{name: getattr(pricing, name) if pricing else None for name in _EXTRA_PRICES},
+        "batch_input_per_mtok": pricing.batch.input_per_mtok if pricing and pricing.batch else None,
+        "batch_output_per_mtok": pricing.batch.output_per_mtok if pricing and pricing.batch else None,
+        "free": pricing.free if pricing else None, "plan": pricing.plan if pricing else None,
+        "providers": ";".join(dict.fromkeys(offer.provider for offer in model.offers)),
+        "from_provider": cheapest.provider if cheapest else None,
+        "from_input_per_mtok": cheapest.pricing.input_per_mtok if cheapest else None,
+        "from_output_per_mtok": cheapest.pricing.output_per_mtok if cheapest else None,
     }
+
+
+_EXTRA_PRICES = ("cached_input_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok", "audio_input_per_mtok",
+                 "audio_output_per_mtok")
+
+
+_OFFER_FIELDS = (
+    "slug", "name", "provider", "provider_name", "model_id", "status", "region", "context", "input_limit", "output_limit",
+    "input_per_mtok", "output_per_mtok", *_EXTRA_PRICES, "batch_input_per_mtok", "batch_output_per_mtok",
+    "per_unit", "free", "plan", "currency", "pricing_as_of", "tiers", "url",
+)
+
+
+def offers_csv(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/offers.csv: one row per provider offer, in model order (newest first), then as written.
+
+    `per_unit` holds `unit=price` pairs and `tiers` holds `above:input/output/cached`
+    groups, each joined by ";". An offer's `context` falls back to the model's.
+    """
+    lines = [_csv_line(list(_OFFER_FIELDS))]
+    for model in catalog.models.values():
+        for offer in model.offers:
+            pricing = offer.pricing
+            extra = {name: getattr(pricing, name) if pricing else None for name in _EXTRA_PRICES}
+            row = {
+                "slug": model.slug, "name": model.name, "provider": offer.provider,
+                "provider_name": catalog.providers[offer.provider].name, "model_id": offer.model_id,
+                "status": offer.status, "region": offer.region,
+                "context": offer.limits.context or model.limits.context,
+                "input_limit": offer.limits.input, "output_limit": offer.limits.output,
+                "input_per_mtok": pricing.input_per_mtok if pricing else None,
+                "output_per_mtok": pricing.output_per_mtok if pricing else None, **extra,
+                "batch_input_per_mtok": pricing.batch.input_per_mtok if pricing and pricing.batch else None,
+                "batch_output_per_mtok": pricing.batch.output_per_mtok if pricing and pricing.batch else None,
+                "per_unit": ";".join(f"{unit}={price:g}" for unit, price in pricing.per_unit.charged())
+                if pricing and pricing.per_unit else None,
+                "free": pricing.free if pricing else None, "plan": pricing.plan if pricing else None,
+                "currency": pricing.currency if pricing else None, "pricing_as_of": pricing.as_of if pricing else None,
+                "tiers": ";".join(f"{t.above}:{_blank(t.input_per_mtok)}/{_blank(t.output_per_mtok)}/"
+                                  f"{_blank(t.cached_input_per_mtok)}" for t in pricing.tiers) if pricing else None,
+                "url": offer.url,
+            }
+            lines.append(_csv_line([_cell(row[name]) for name in _OFFER_FIELDS]))
+    return "".join(lines).encode()
+
+
+def _blank(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def _cell(value: object) -> object:

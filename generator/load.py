@@ -89,7 +89,7 @@ class Source:
     """One content file to read."""
 
     kind: str
-    """`site`, `model`, `benchmarks`, `comparison` or `page`."""
+    """`site`, `model`, `benchmarks`, `capabilities`, `providers`, `comparison` or `page`."""
     file: Path
     relative: str
     """Relative to the site root, forward slashes: how messages name the file."""
@@ -115,6 +115,8 @@ class RawEntry:
 _SOURCES = (
     ("site", "site.yaml"),
     ("benchmarks", "content/benchmarks.yaml"),
+    ("capabilities", "content/capabilities.yaml"),
+    ("providers", "content/providers.yaml"),
     ("model", "content/models"),
     ("comparison", "content/comparisons"),
     ("page", "content/pages"),
@@ -137,6 +139,29 @@ def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
             problems.append(Problem(Code.MISSING_FILE, relative, "", "the site has no site.yaml.",
                                     hint="create it with at least `title: My catalog`."))
     return sources, problems
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def theme_dirs(site_dir: Path, kind: str) -> list[Path]:
+    """Return the site's own `templates/` or `static/` first, then the bundled theme's."""
+    bundled = _PACKAGE / "theme" / kind
+    if not bundled.is_dir():  # running from a checkout: the repository root is the bundled site
+        bundled = _PACKAGE.parent / kind
+    dirs = [site_dir / kind, bundled]
+    unique = {d.resolve(): d for d in dirs if d.is_dir()}
+    return list(unique.values())
+
+
+def find_theme_files(site_dir: Path, kind: str) -> dict[str, Path]:
+    """Return the files of `templates/` or `static/` by relative path, the site's own winning over the bundled ones."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(site_dir, kind)):
+        for path in folder.rglob("*"):
+            if path.is_file() and not _ignored(path):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
 
 
 def _ignored(path: Path) -> bool:
@@ -348,8 +373,10 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         hint = "check the indentation and quoting near this line."
         if mark and _tab_before(text, mark.line, mark.column):
             hint = "YAML indents with spaces only: replace the tabs on this line with spaces."
+        elif mark and "mapping values are not allowed" in (exc.problem or "") and _colon_in_value(text, mark):
+            hint = 'quote the text: it contains ": ", which YAML reads as the start of another key; write it between double quotes.'
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {message}", line=line,
-                                             hint=hint)])
+                                             hint=hint, column=mark.column + 1 if mark else None)])
     except yaml.YAMLError as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
@@ -363,6 +390,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
                                              hint="write values out instead of expanding anchors and aliases.")])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
+
+
+def _colon_in_value(text: str, mark: yaml.Mark) -> bool:
+    """Whether the error's line already had a `key: ` before the mark: an unquoted ": " inside a value
+    (`summary: Note: ...`), not a key indented too far."""
+    lines = text.splitlines()
+    return mark.line < len(lines) and re.search(r":\s", lines[mark.line][:mark.column]) is not None
 
 
 _UNVOUCHED_SUBSTRINGS = ("!", "&", "<<", "\t", "\x85", "\u2028", "\u2029", "\n---", "\n...", "\n%")

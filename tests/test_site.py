@@ -16,10 +16,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, ROOT, run_cli
-from linkcheck import broken_links
+from linkcheck import broken_links, sitemap_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def page(out, url: str) -> BeautifulSoup:
@@ -70,7 +69,8 @@ def test_link_checker_reports_a_missing_page_a_missing_fragment_and_an_escape(bu
     out.mkdir()
     (out / "index.html").write_text('<a href="/gone/">x</a><a href="/#nowhere">y</a><a href="/../up">z</a>'
                                     '<a href="https://elsewhere.org/">ok</a><p id="here"><a href="#here">ok</a></p>')
-    for name in ("sitemap.xml", "feed.xml", "robots.txt"):
+    (out / "sitemaps").mkdir()
+    for name in ("sitemap.xml", "sitemaps/1.xml", "feed.xml", "robots.txt"):
         (out / name).write_bytes((built_site / name).read_bytes().replace(b"https://fixture.example.org/", b"https://x.org/"))
     found = broken_links(out, "https://x.org/sub/")
     assert any("/gone/" in line for line in found)
@@ -87,7 +87,7 @@ def content_models(site) -> dict[str, dict]:
 
 def test_json_export_carries_every_entry_resolved(built_site):
     data = json.loads((built_site / "api/models.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     by_slug = {m["slug"]: m for m in data["models"]}
     entries = content_models(FIXTURE_SITE)
     assert set(by_slug) == set(entries)
@@ -104,11 +104,12 @@ def test_json_export_carries_every_entry_resolved(built_site):
 
 def test_exports_keep_every_figures_provenance(built_site):
     models = {m["slug"]: m for m in json.loads((built_site / "api/models.json").read_text())["models"]}
-    assert models["alpha-4b-chat"]["benchmarks"]["medqa"]["approx"] is True
-    assert models["alpha-4b-chat"]["benchmarks"]["arena"]["self_reported"] is True
-    assert models["beta-7b"]["benchmarks"]["medqa"]["estimated"] is True
-    assert models["alpha-4b"]["benchmarks"]["medqa"]["setting"] == "5-shot"
-    assert models["alpha-4b"]["benchmarks"]["medqa"]["source"] == {"url": "https://example.com/report", "title": None}
+    assert models["alpha-4b-chat"]["benchmarks"]["medqa"][0]["approx"] is True
+    assert models["alpha-4b-chat"]["benchmarks"]["arena"][0]["self_reported"] is True
+    assert models["alpha-4b-chat"]["benchmarks"]["arena"][0]["evaluated_by"] == "developer"  # the same claim, spelt out
+    assert models["beta-7b"]["benchmarks"]["medqa"][0]["estimated"] is True
+    assert models["alpha-4b"]["benchmarks"]["medqa"][0]["setting"] == "5-shot"
+    assert models["alpha-4b"]["benchmarks"]["medqa"][0]["source"] == {"url": "https://example.com/report", "title": None}
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((built_site / "api/models.csv").read_text()))}
     assert set(rows) == set(models)
     assert (rows["alpha-4b-chat"]["medqa"], rows["alpha-4b-chat"]["medqa_marks"]) == ("70.0", "approx")
@@ -120,7 +121,7 @@ def test_exports_keep_every_figures_provenance(built_site):
 
 def test_index_export_lists_every_model_and_benchmark(built_site):
     data = json.loads((built_site / "api/index.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert [m["slug"] for m in data["models"]] == ["alpha-4b-chat", "alpha-4b", "beta-7b", "old-1b"]
     assert data["models"][0]["json"] == "https://fixture.example.org/api/models/alpha-4b-chat.json"
     assert data["benchmarks"]["latency"]["higher_is_better"] is False
@@ -141,9 +142,7 @@ def test_feed_is_atom_with_the_newest_releases_and_reviews_first(built_site):
 
 
 def test_sitemap_lists_every_page_once_and_robots_points_at_it(built_site):
-    root = ET.parse(built_site / "sitemap.xml").getroot()
-    assert root.tag == f"{SITEMAP}urlset"
-    locs = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    locs = sitemap_pages(built_site)
     assert len(locs) == len(set(locs))
     pages = {p.relative_to(built_site).as_posix() for p in built_site.rglob("index.html")}
     assert {"https://fixture.example.org/" + p.removesuffix("index.html") for p in pages} == set(locs)

@@ -24,7 +24,7 @@
   var BUILTIN_COLUMNS = headRow.cells.length;
   /* Which way a column sorts on its first click: names A to Z, prices cheapest first, the rest largest first. */
   var FIRST = { name: 1, date: -1, params: -1, context: -1, price: 1 };
-  var FILTERS = ["q", "dev", "domain", "mod", "open", "min", "max"];
+  var FILTERS = ["q", "dev", "domain", "mod", "out", "cap", "open", "min", "max"];
 
   var items = readRows();
   var state = readState();
@@ -50,10 +50,12 @@
       var tr = rows[i], cells = tr.cells, d = tr.dataset;
       list[i] = {
         tr: tr, index: i, code: d.b || "", scores: null, columnsKey: "",
-        text: cells[0].textContent.toLowerCase(),
+        text: (cells[0].textContent + (d.alias ? " " + d.alias : "")).toLowerCase(),
         dev: d.dev || "",
         dom: d.dom ? d.dom.split(" ") : [],
         mod: d.mod ? d.mod.split(" ") : [],
+        out: d.out ? d.out.split(" ") : [],
+        cap: d.cap ? d.cap.split(" ") : [],
         open: d.open !== undefined,
         keys: {
           name: cells[0].firstChild.textContent.toLowerCase(),
@@ -67,7 +69,8 @@
     return list;
   }
 
-  /* "medqa:64.4:as:0 arena:1200" -> {medqa: {v: 64.4, f: "as", s: 0}, arena: {v: 1200, f: "", s: -1}} */
+  /* "medqa:64.4:as:0 arena:1200" -> {medqa: {v: 64.4, f: "as", s: 0}, arena: {v: 1200, f: "", s: -1}};
+     an id may name a variant's board ("swe_pro.public"). */
   function scoresOf(item) {
     if (item.scores) return item.scores;
     var scores = {};
@@ -94,7 +97,7 @@
   function readState() {
     var query = new URLSearchParams(location.search);
     var s = { sort: query.get("sort") || "", b: [] };
-    FILTERS.forEach(function (name) { s[name] = form ? query.get(name) || "" : ""; });
+    FILTERS.forEach(function (name) { s[name] = form && form.elements[name] ? query.get(name) || "" : ""; });
     (query.get("b") || "").split(",").forEach(function (id) {
       if (benchmarkOption(id) && s.b.indexOf(id) < 0) s.b.push(id);
     });
@@ -128,9 +131,11 @@
     history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
   }
 
+  /* A site shows only the filters its content fills (no capability filter without capabilities). */
   function showStateInForm() {
     FILTERS.forEach(function (name) {
       var field = form.elements[name];
+      if (!field) return;
       if (field.type === "checkbox") field.checked = state[name] === "1";
       else field.value = state[name];
       if (field.tagName === "SELECT" && field.value !== state[name]) state[name] = "";  /* a stale link's value */
@@ -140,6 +145,7 @@
   function readForm() {
     FILTERS.forEach(function (name) {
       var field = form.elements[name];
+      if (!field) return;
       state[name] = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
     });
   }
@@ -154,6 +160,8 @@
       if (state.dev && item.dev !== state.dev) return false;
       if (state.domain && item.dom.indexOf(state.domain) < 0) return false;
       if (state.mod && item.mod.indexOf(state.mod) < 0) return false;
+      if (state.out && item.out.indexOf(state.out) < 0) return false;
+      if (state.cap && item.cap.indexOf(state.cap) < 0) return false;
       if (state.open && !item.open) return false;
       if (min !== null || max !== null) {
         var p = item.keys.params;
@@ -251,16 +259,19 @@
     link.className = "score";
     link.href = item.tr.cells[0].firstChild.getAttribute("href") + "#score-" + column.id;
     link.title = "Details and source on the model's page";
-    link.textContent = (score.f.indexOf("a") >= 0 ? "~" : "") + formatNumber(score.v) + column.option.dataset.unit +
+    /* A fraction-scale percentage (0.93) shows as 93%, as the pages print it. */
+    var scale = parseFloat(column.option.dataset.scale || "1");
+    link.textContent = (score.f.indexOf("a") >= 0 ? "~" : "") + formatNumber(score.v * scale) + column.option.dataset.unit +
       (score.f.indexOf("e") >= 0 ? " est." : "");
     td.appendChild(link);
-    if (score.f.indexOf("s") >= 0) {
+    [["s", "mark", "self-reported"], ["m", "mark mark-base", "base model"]].forEach(function (flag) {
+      if (score.f.indexOf(flag[0]) < 0) return;
       var mark = document.createElement("span");
-      mark.className = "mark";
-      mark.textContent = "self-reported";
+      mark.className = flag[1];
+      mark.textContent = flag[2];
       td.appendChild(document.createTextNode(" "));
       td.appendChild(mark);
-    }
+    });
     if (column.mixed) {
       var small = document.createElement("small");
       small.className = "setting";
@@ -386,7 +397,7 @@
   function showRows() {
     var matches = matcher();
     /* Typing on narrows the previous result: search it instead of every row. */
-    var others = JSON.stringify([state.dev, state.domain, state.mod, state.open, state.min, state.max, sortedBy]);
+    var others = JSON.stringify([state.dev, state.domain, state.mod, state.out, state.cap, state.open, state.min, state.max, sortedBy]);
     var q = state.q.toLowerCase();
     var narrower = others === filtered.others && q.indexOf(filtered.q) === 0 && filtered.q !== null;
     view = (narrower ? view : ordered).filter(matches);
