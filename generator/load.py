@@ -9,6 +9,11 @@ tree is turned into Python data by our own walk rather than PyYAML's constructor
 because that walk is where three things the constructor cannot do happen at once:
 recording a line per field path, refusing duplicate keys, and bounding alias
 expansion (a "billion laughs" document is refused after a fixed number of nodes).
+
+That walk costs more than the parse. Most files use none of what it guards against,
+so they are read by a native parser instead (see `_parse_plain`), and only a file it
+cannot vouch for takes the careful path; lines are worked out only when a problem
+needs one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from generator.errors import FORBIDDEN_CHARACTERS, Code, Problem, Severity
 from generator.schema import DEVICE_NAMES, MAX_ID_LENGTH, describe
@@ -56,13 +62,15 @@ class LineMap:
     worked out from the file on first use instead of on every parse.
     """
 
-    def __init__(self, source: Source, lines: dict[FieldPath, int] | None = None):
+    def __init__(self, source: Source, lines: dict[FieldPath, int] | None = None, text: str | None = None):
         self.source = source
         self._lines = lines
+        self._text = text
+        """The file's text as parsed, to work lines out from; without it the file is read again."""
 
     def forget(self) -> None:
-        """Drop the lines (to keep caches small); they are worked out again when needed."""
-        self._lines = None
+        """Drop the lines and the text (to keep caches small); they are worked out again when needed."""
+        self._lines = self._text = None
 
     def has(self, path: FieldPath) -> bool:
         """Whether the file writes this field itself (not a shorthand of its parent)."""
@@ -79,7 +87,7 @@ class LineMap:
 
     def _all(self) -> dict[FieldPath, int]:
         if self._lines is None:
-            self._lines = _lines_of(self.source)
+            self._lines = _lines_of(self.source, self._text)
         return self._lines
 
 
@@ -365,7 +373,9 @@ def _name_problem(path: Path, relative: str, suffix: str) -> Problem | None:
 def parse_source(source: Source, data: bytes, record_lines: bool = False) -> tuple[RawEntry | None, list[Problem]]:
     """Parse one file's bytes; return its entry, or None and the reasons it cannot be read.
 
-    Problems with single values (see `RawEntry.problems`) travel in the entry.
+    Problems with single values (see `RawEntry.problems`) travel in the entry. With
+    `record_lines`, the entry keeps the file's text, so that a later problem finds its
+    line in the text that was parsed rather than in the file as it is by then.
     """
     relative = source.relative
     if len(data) > MAX_FILE_BYTES:
@@ -375,7 +385,7 @@ def parse_source(source: Source, data: bytes, record_lines: bool = False) -> tup
     except UnicodeDecodeError as exc:
         return None, [Problem(Code.FILE_ENCODING, relative, "",
                               f"the file is not UTF-8 text (byte {exc.start}).", hint="save it as UTF-8.")]
-    body, line_offset, body_line = "", 0, 0
+    full_text, body, line_offset, body_line = text, "", 0, 0
     body_problems = []
     if source.kind == "page":
         text, body, line_offset = _split_front_matter(text)
@@ -385,14 +395,14 @@ def parse_source(source: Source, data: bytes, record_lines: bool = False) -> tup
         body_line = line_offset + text.count("\n") + 3  # the lines before the body: ---, front matter, ---
         if FORBIDDEN_CHARACTERS.search(body):
             body_problems = [_forbidden(relative, "body", body, body_line, "the Markdown below the front matter")]
-    parsed = parse_yaml(text, relative, line_offset, record_lines)
+    parsed = parse_yaml(text, relative, line_offset)
     if not isinstance(parsed.data, dict):
         if parsed.problems:
             return None, parsed.problems
         what = "empty" if parsed.data is None else "not a mapping of fields"
         return None, [Problem(Code.NOT_A_MAPPING, relative, "", f"the file is {what}.",
                               line=1 + line_offset, hint="write one `field: value` per line at the top level.")]
-    lines = LineMap(source, parsed.lines if record_lines else None)
+    lines = LineMap(source, text=full_text if record_lines else None)
     return RawEntry(source.kind, relative, source.slug, parsed.data, lines, body, body_line,
                     tuple(parsed.problems + body_problems)), []
 
@@ -427,12 +437,13 @@ def _forbidden(path: str, field: str, text: str, line: int, what: str) -> Proble
                    hint='remove it; in a double-quoted YAML string, an escape such as "\\e" or "\\0" writes one.')
 
 
-def _lines_of(source: Source) -> dict[FieldPath, int]:
-    """Parse a file again, recording the line of every field."""
-    try:
-        text = source.file.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
+def _lines_of(source: Source, text: str | None = None) -> dict[FieldPath, int]:
+    """Parse a file's text again (read from the file if not given), recording the line of every field."""
+    if text is None:
+        try:
+            text = source.file.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return {}
     offset = 0
     if source.kind == "page":
         text, _, offset = _split_front_matter(text)
@@ -548,6 +559,10 @@ class _TooLarge(Exception):
 
 def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = False) -> ParsedYaml:
     """Parse one YAML document into plain data (and, if asked, a line per field path)."""
+    if not record_lines:
+        data = _parse_plain(text)
+        if data is not None:
+            return ParsedYaml(data, {}, [])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -593,6 +608,90 @@ def _colon_in_value(text: str, mark: yaml.Mark) -> bool:
     (`summary: Note: ...`), not a key indented too far."""
     lines = text.splitlines()
     return mark.line < len(lines) and re.search(r":\s", lines[mark.line][:mark.column]) is not None
+
+
+_UNVOUCHED_SUBSTRINGS = ("!", "&", "<<", "\t", "\x85", "\u2028", "\u2029", "\n---", "\n...", "\n%")
+"""Tags, anchors (so aliases too), merge keys, tabs, the line breaks of YAML 1.1 only,
+document markers and directives."""
+_NUMBER_MARK = re.compile(r"0[bBoOxX]|_")
+_KEY_INDICATOR = re.compile(r"(?:^|[\s{\[,:])\?", re.M)
+"""A `?` where libyaml may take it for a key indicator (in flow context yaml-rs may not)."""
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
+
+
+def _number_outside_core_schema(text: str) -> bool:
+    """Whether a word may read as a number to yaml-rs and as text to the core schema: 0b1, +0x1F, 1_000, _1.
+
+    The regular expression finds the rare characters; whether they start a word is
+    checked here, because a look-behind at the front of a pattern makes the scan slow.
+    """
+    for match in _NUMBER_MARK.finditer(text):
+        start = match.start()
+        if match.group() == "_":
+            while start and text[start - 1] in "0123456789.eE+-":
+                start -= 1
+        elif start and text[start - 1] in "+-":
+            start -= 1
+        if start == 0 or text[start - 1] not in _WORD:
+            return True
+    return False
+
+
+def _parse_plain(text: str) -> dict | None:
+    """Return the data of a file that needs none of the careful walk's guards, or None.
+
+    yaml-rs (a YAML 1.2 parser in Rust) builds the data several times faster than the
+    walk. It is trusted only where it provably agrees with the careful path: libyaml
+    accepts the text (so no syntax error goes unreported), nothing in it can be a tag,
+    an anchor, an alias, a merge key, a tab, a forbidden character (see `_may_give_forbidden`)
+    or a number outside the core schema, duplicate
+    keys make it fail, and the result is a mapping whose keys are all text, no deeper
+    and with no more values than the walk allows. Anything else takes the careful path,
+    which reports the problem with its line. tests/test_load.py compares the two on
+    every content file of the catalogs and on mutations of them.
+    """
+    if len(text) >= MAX_NODES or not hasattr(_Parser, "raw_parse"):  # a value takes a character at least
+        return None
+    if _may_give_forbidden(text):
+        return None  # a value might hold a forbidden character, which the walk reports
+    if any(part in text for part in _UNVOUCHED_SUBSTRINGS) or text.startswith(("---", "...", "%")):
+        return None
+    if ("?" in text and _KEY_INDICATOR.search(text)) or _number_outside_core_schema(text):
+        return None
+    if not text.endswith("\n"):
+        return None  # a block scalar on the last line keeps a line break in yaml-rs that libyaml does not add
+    parser = _Parser(text)
+    try:
+        parser.raw_parse()  # libyaml's own parse, building no Python objects
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except (yaml_rs.YAMLDecodeError, ValueError, OverflowError, RecursionError):
+        return None
+    return data if type(data) is dict and _plain(data, 0) else None
+
+
+def _plain(value: dict | list, depth: int) -> bool:
+    """Whether every key in `value` is text and nothing in it nests deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        return False
+    if type(value) is dict:
+        if any(type(key) is not str for key in value):
+            return False
+        children = value.values()
+    else:
+        children = value
+    for child in children:
+        kind = type(child)
+        if kind is dict or kind is list:
+            if not _plain(child, depth + 1):
+                return False
+        elif depth >= MAX_DEPTH:
+            return False
+    return True
 
 
 def _tab_before(text: str, line: int, column: int) -> bool:

@@ -3,9 +3,9 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries", "filters",
-         "exports", "tables", "charts", "render", "write", "settings", "incremental", "build", "watch", "serve", "importers",
-         "cli"]
+ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries",
+         "native_markdown", "filters", "exports", "tables", "charts", "render", "write", "settings", "incremental", "build",
+         "watch", "serve", "importers", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
