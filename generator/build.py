@@ -147,18 +147,26 @@ def _render(todo: list, world: World, urls: Urls, settings: Settings, tracker: T
     and the template failures. A file rendered to the very bytes it has is not written again."""
     template_dirs = theme_dirs(settings.site_dir, "templates")
     env = _environment(template_dirs, urls, tracker, world.templates)
+
+    def stage(plan: render.PagePlan, data: bytes) -> tuple[str, bool]:
+        """Stage a file where it rendered (a worker process, often), unless the output holds its bytes already."""
+        file_digest = digest_bytes(data) if tracker else ""
+        staged = tracker is None or not tracker.holds(plan.output, file_digest)
+        if staged:
+            staging.write(plan.output, data)
+        return file_digest, staged
+
     made: dict[str, Output] = {}
     written: list[str] = []
     problems: list[Problem] = []
     for part in render.render_pages(todo, world.catalog, urls, env, settings.workers, settings.site_dir, template_dirs,
-                                    tracker.watching(world.catalog) if tracker else None):
-        for plan, data, problem, reads in part:
+                                    stage, tracker.watching(world.catalog) if tracker else None):
+        for plan, stored, problem, reads in part:
             if problem is not None:
                 problems.append(problem)
                 continue
-            made[plan.output] = Output(plan, reads, digest_bytes(data) if tracker else "")
-            if tracker is None or not tracker.holds(plan.output, made[plan.output].digest):
-                staging.write(plan.output, data)
+            made[plan.output] = Output(plan, reads, stored[0])
+            if stored[1]:
                 written.append(plan.output)
         if progress:
             progress(len(made) + len(problems), len(todo))

@@ -633,10 +633,16 @@ class _Derivation:
         if touched is not None:
             touched = (touched & boards.keys()) | (boards.keys() - old.keys())
 
+        everyone: dict[str, list[str]] = {}
+        if touched is None:  # every board at once: one pass over the models, not one a board
+            for slug, model in self.models.items():
+                for key in _boards_of(model):
+                    everyone.setdefault(key, []).append(slug)
+
         def compute(key: str) -> tuple[Ranked, ...]:
             benchmark, variant = boards[key]
             if touched is None:
-                members = [slug for slug, model in self.models.items() if key in _boards_of(model)]
+                members = everyone.get(key, [])
             else:
                 members = self._members((row.slug for row in old.get(key, ())), lambda m: key in _boards_of(m))
             return _board(benchmark, [(self.models[s], self.models[s].score_of(benchmark.id, variant)) for s in members])

@@ -289,21 +289,25 @@ Watch = Callable[[Callable[[Catalog], bytes]], tuple[bytes, tuple]]
 
 
 def render_pages(plans: list[PagePlan], catalog: Catalog, urls: Urls, env: jinja2.Environment, jobs: int,
-                 site_dir: Path, template_dirs: list[Path], watch: Watch | None = None,
-                 ) -> Iterator[list[tuple[PagePlan, bytes | None, Problem | None, tuple]]]:
-    """Render plans on every core; yield, part by part, each plan with its bytes or its problem, and its reads."""
+                 site_dir: Path, template_dirs: list[Path], deliver: Callable[[PagePlan, bytes], Any],
+                 watch: Watch | None = None) -> Iterator[list[tuple[PagePlan, Any, Problem | None, tuple]]]:
+    """Render plans on every core; yield, part by part, each plan with what `deliver(plan, bytes)` made of
+    its bytes (or its problem), and its reads.
+
+    `deliver` runs where the page rendered, so a page's bytes need not travel back to
+    this process: the caller passes the function that stores them.
+    """
     watch = watch or (lambda make: (make(catalog), ()))
 
-    def render_one(plan: PagePlan) -> tuple[PagePlan, bytes | None, Problem | None, tuple]:
+    def render_one(plan: PagePlan) -> tuple[PagePlan, Any, Problem | None, tuple]:
         try:
             data, reads = watch(lambda seen: render_page(env, plan, seen, urls))
         except TemplateFailure as failure:
             return plan, None, template_problem(failure.__cause__, plan, template_dirs, site_dir), ()
-        return plan, data, None, reads
+        return plan, deliver(plan, data), None, reads
 
     for _, rendered in workers.run(render_one, plans, jobs, chunk=32):
         yield rendered
-
 
 
 def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown,
