@@ -17,6 +17,7 @@ import io
 import json
 from collections.abc import Mapping
 
+from generator import filters, tables
 from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, slugify
 from generator.schema import Model
@@ -85,6 +86,74 @@ def index_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
     head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
     entries = [memo("index-entry", lambda: entry(m), m, urls) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
+
+
+LISTING_FIELDS = ("slug", "name", "developer", "domains", "modalities", "open", "released",
+                  "params", "params_text", "context", "context_text", "price", "price_text", "scores")
+"""The order of each model's array in /api/listing.json (see `listing_json`)."""
+
+
+def listing_json(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/listing.json: every listed model, as the catalog page's script shows, filters and sorts it.
+
+    A catalog page holds one page of rows; its script (static/js/catalog.js) loads
+    this file the first time a visitor filters, sorts or searches, and from then on
+    shows rows made from it. It is built to be small, since it carries the whole
+    catalog: one array per model, terms and settings written once and referred to by
+    number, and display text only where the script could not make it from a number
+    exactly as the generator does.
+
+        {"version": 1,
+         "model_url": "/models/",          a model's page is model_url + slug + "/"
+         "developers": [[slug, name], ...],    terms, numbered from 0
+         "domains": [[slug, name], ...],
+         "modalities": [[slug, name], ...],
+         "settings": ["5-shot", ...],          score settings, numbered from 0
+         "fields": [...LISTING_FIELDS],
+         "models": [[slug, name, developer, [domain, ...], [modality, ...], open,
+                     released, params, params_text, context, context_text,
+                     price, price_text, scores], ...]}
+
+    Per model: `developer`, `domains` and `modalities` are numbers into the term lists;
+    `open` is 1 for open weights, else 0; `released` is the release date as written
+    ("2025-07-09" or "2025-07"); `params` (total parameters, in billions), `context`
+    (tokens) and `price` (input per million tokens, 0 for free open weights) are the sort keys,
+    null when unknown, and `params_text`, `context_text`, `price_text` how the page
+    prints them ("46.7B (12.9B active)", "128K", "$0.15 / $0.60"), null or "—" when
+    unknown; `scores` is `tables.score_codes` ("medqa:64.4::0 arena:1200:s").
+    Models come in the listing's order, newest first.
+    """
+    models = catalog.listed
+    numbered: dict[str, dict[str, int]] = {taxonomy: {} for taxonomy in ("developers", "domains", "modalities")}
+
+    def numbers(taxonomy: str, names) -> list[int]:
+        """Number each term on first appearance; spellings that share a slug share a term, as on the site."""
+        found = numbered[taxonomy]
+        return list(dict.fromkeys(found.setdefault(slugify(name), len(found)) for name in names))
+
+    settings = tables.settings_of(models)
+    rows = []
+    for m in models:
+        params, context, price = m.parameters, m.context_window, tables.price_key(m)
+        rows.append([
+            m.slug, m.name, numbers("developers", [m.developer])[0], numbers("domains", m.domains),
+            numbers("modalities", m.modalities), int(bool(m.open_weights)), m.release_date,
+            _short(params.total / 1e9) if params else None, filters.parameters(params) if params else None,
+            context, filters.tokens(context) if context else None,
+            _short(price), tables.price_text(m), tables.score_codes(m, settings)])
+    data = {"version": 1, "model_url": urls.path("models/"),
+            **{taxonomy: [[slug, catalog.taxonomies[taxonomy][slug].name] for slug in found]
+               for taxonomy, found in numbered.items()},
+            "settings": list(settings), "fields": list(LISTING_FIELDS), "models": rows}
+    return _json(data)
+
+
+def _short(value: float | None) -> float | int | None:
+    """Return a number as JSON writes it shortest: 4 rather than 4.0, 0.135 rather than 0.13500000000000001."""
+    if value is None:
+        return None
+    value = float(f"{value:.6g}")
+    return int(value) if value.is_integer() else value
 
 
 def model_jsonld(model: Model, page_url: str) -> dict:

@@ -137,7 +137,8 @@ class Snippets:
         return Markup(html)
 
     def source_link(self, source: Source) -> Markup:
-        return Markup(f'<a href="{escape(self._href(source.url))}" rel="noopener">{escape(source.title or host(source.url))}</a>')
+        return Markup(f'<a class="source-link" href="{escape(self._href(source.url))}" rel="noopener">'
+                      f'{escape(source.title or host(source.url))}</a>')
 
     @staticmethod
     def status_badge(model: Model) -> Markup:

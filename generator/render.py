@@ -245,7 +245,7 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     snippets = filters.Snippets(urls.href)
     env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
                        score=snippets.score, source_link=snippets.source_link, status_badge=snippets.status_badge,
-                       missing=snippets.missing, marks_title=filters.marks_title, listing_row=tables.listing_row)
+                       missing=snippets.missing, marks_title=filters.marks_title, price_text=tables.price_text)
     return env
 
 

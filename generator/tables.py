@@ -203,41 +203,25 @@ def leaderboard(benchmark: Benchmark, catalog: Catalog) -> Leaderboard:
 
 
 @dataclass(frozen=True)
-class ListingRow:
-    """One model in a listing, with the keys the page's script sorts and filters by."""
-
-    model: Model
-    developer: str
-    """Slug of the developer term."""
-    domains: str
-    """Space-separated domain slugs."""
-    scores: str
-    """Space-separated `id:value[:flags[:setting]]`; flags are a (approx), e (estimated),
-    s (self-reported); setting is an index into the listing's `settings`."""
-    params_key: str
-    context_key: str
-    price_key: str
-    price: str
-
-
-@dataclass(frozen=True)
 class Listing:
     models: tuple[Model, ...]
-    settings: tuple[str, ...]
-    """Every distinct score setting of the listed models, indexed by `ListingRow.scores`."""
 
 
 def listing(models: Sequence[Model]) -> Listing:
-    """Return a model listing: its models, and the settings its rows' score codes number."""
-    settings = dict.fromkeys(s.setting for m in models for s in m.benchmarks.values() if s.setting is not None)
-    return Listing(tuple(models), tuple(settings))
+    """Return a model listing: the models a listing page shows, in order."""
+    return Listing(tuple(models))
 
 
-def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
-    """Return one model's row of a listing with compact sort and filter keys.
+def settings_of(models: Iterable[Model]) -> tuple[str, ...]:
+    """Return every distinct score setting of these models, in order of first appearance."""
+    return tuple(dict.fromkeys(s.setting for m in models for s in m.benchmarks.values() if s.setting is not None))
 
-    The keys are kept short on purpose: a 10,000-model catalog lists every model in
-    one page, so each byte of a row counts ten thousand times.
+
+def score_codes(model: Model, settings: tuple[str, ...]) -> str:
+    """Return a model's scores as the listing's script reads them: space-separated `id:value[:flags[:setting]]`.
+
+    Flags are a (approx), e (estimated), s (self-reported); setting is an index into
+    `settings`. Kept short on purpose: the listing's data file carries every model.
     """
     numbers = _numbering(settings)
     codes = []
@@ -249,17 +233,7 @@ def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
         elif flags:
             code += f":{flags}"
         codes.append(code)
-    price = price_key(model)
-    return ListingRow(
-        model=model,
-        developer=slugify(model.developer),
-        domains=" ".join(dict.fromkeys(slugify(d) for d in model.domains)),
-        scores=" ".join(codes),
-        params_key=f"{model.parameters.total:g}" if model.parameters else "",
-        context_key=str(model.context_window or ""),
-        price_key="" if price is None else f"{price:g}",
-        price=price_text(model),
-    )
+    return " ".join(codes)
 
 
 @functools.lru_cache(maxsize=64)

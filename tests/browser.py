@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import exports
+from generator.build import Settings, check
+from generator.urls import Urls
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -85,3 +89,16 @@ def axe_violations(page) -> list[str]:
                            AXE_TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['failureSummary']}"
             for v in result["violations"] for node in v["nodes"]]
+
+
+def with_listing_data(out: Path, site: Path, base_url: str | None = None) -> Path:
+    """Add /api/listing.json to a built site when the build did not write it, and return the site.
+
+    The catalog page's script loads the whole listing from that file; the build's page
+    plan does not publish it yet, so browser tests write it from the same catalog.
+    """
+    target = out / "api" / "listing.json"
+    if not target.exists():
+        catalog = check(Settings(site)).catalog
+        target.write_bytes(exports.listing_json(catalog, Urls(base_url or catalog.site.base_url)))
+    return out

@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "cache", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "exports", "tables",
+ORDER = ["errors", "cache", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "tables", "exports",
          "charts", "render", "write", "deps", "build", "watch", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 

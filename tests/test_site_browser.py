@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_listing_data  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -25,9 +25,9 @@ PAGE_KINDS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_url(built_site):
-    with serve(built_site) as url:
+    with serve(with_listing_data(built_site, FIXTURE_SITE)) as url:
         yield url
 
 
@@ -36,7 +36,7 @@ def base_path_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("base-browser") / "out"
     result = run_cli("build", FIXTURE_SITE, "--out", out, "--base-url", "https://example.org/catalog/")
     assert result.returncode == 0, result.output
-    with serve(out, "/catalog/") as url:
+    with serve(with_listing_data(out, FIXTURE_SITE, "https://example.org/catalog/"), "/catalog/") as url:
         yield url
 
 
@@ -242,18 +242,69 @@ def test_every_page_kind_passes_axe_with_no_console_error(browser, site_url, sch
     assert [e for e in errors if "404.html" not in e] == []
 
 
-def test_every_page_kind_fits_a_320_pixel_screen(browser, site_url):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+# The table cells (with what they hold) that lie even partly outside the screen, which a
+# visitor would have to scroll sideways to read. Cells clipped away on purpose (a table
+# header kept for screen readers only) are not on screen at all and do not count.
+CELLS_OUTSIDE = """
+() => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  const width = document.documentElement.clientWidth;
+  const clipped = el => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
+  return Array.from(document.querySelectorAll("th, td"))
+    .filter(cell => cell.getClientRects().length && !clipped(cell))
+    .filter(cell => { const r = cell.getBoundingClientRect();
+                      return r.left < -0.5 || r.left + Math.max(r.width, cell.scrollWidth) > width + 0.5; })
+    .map(cell => `${cell.closest("table").className}: ${cell.textContent.trim().slice(0, 40)}`);
+}
+"""
+
+
+@pytest.mark.parametrize("width, scheme", [(360, "light"), (360, "dark"), (320, "light")])
+def test_every_table_cell_of_every_page_kind_is_on_a_phone_screen(browser, site_url, width, scheme):
+    """Tables fit a phone without sideways scrolling: below their width, rows become cards.
+
+    At 360 px axe-core checks every page again (contrast and target sizes change with the layout).
+    """
+    context = browser.new_context(viewport={"width": width, "height": 740}, color_scheme=scheme)
     page = context.new_page()
-    too_wide = {}
+    problems = {}
     for url in PAGE_KINDS:
         page.goto(site_url + url)
         settle(page)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[url] = width
+        found = page.evaluate(CELLS_OUTSIDE)
+        if (page_width := page.evaluate("document.documentElement.scrollWidth")) > width:
+            found.append(f"the page is {page_width} px wide")
+        if width == 360:
+            found += axe_violations(page)
+        if found:
+            problems[url] = found
     context.close()
-    assert too_wide == {}
+    assert problems == {}
+
+
+def test_tables_as_cards_keep_their_rows_columns_and_headers_for_screen_readers(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + "models/alpha-4b/")
+    assert page.eval_on_selector("table.benchmarks tbody tr", "tr => getComputedStyle(tr).display") == "flex"
+    tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    roles = [n["role"]["value"] for n in tree if not n.get("ignored")]
+    context.close()
+    rows = 1 + 2  # the header row and one row per benchmark
+    assert roles.count("table") == 1 and roles.count("row") == rows
+    assert roles.count("columnheader") == 6 and roles.count("rowheader") == 2 and roles.count("cell") == 10
+
+
+def test_source_links_are_targets_of_at_least_24_pixels(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    heights = []
+    for url in ("models/alpha-4b/", "benchmarks/medqa/"):
+        page.goto(site_url + url)
+        heights += [(url, link.inner_text(), link.bounding_box()["height"]) for link in page.locator(".sources a, a.source-link").all()]
+    context.close()
+    assert len(heights) >= 4
+    assert [link for link in heights if link[2] < 24] == []
 
 
 def test_model_page_prints_without_navigation(page, site_url):
