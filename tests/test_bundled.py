@@ -58,3 +58,14 @@ def test_an_estimate_without_a_measurement_cites_no_source(bundled):
     assert " ".join(row.get_text(" ").split()).startswith("MedQA ~45% est.")
     assert "no published measurement" in row.select_one("td[data-label=Note]").get_text()
     assert row.select_one("td[data-label=Source]").get_text() == "none given"
+
+
+def test_benchmarks_no_model_reports_are_named_apart_not_ranked_empty(bundled):
+    doc = BeautifulSoup((bundled / "benchmarks/index.html").read_text(), "html.parser")
+    ranked = [" ".join(th.get_text(" ").split()) for th in doc.select("table tbody th")]
+    assert ranked == ["MedQA", "LMArena Elo", "Chest X-ray reports clinically sufficient"]
+    unreported = doc.select_one("main p.muted")
+    assert "no model in the catalog reports a result yet" in unreported.get_text()
+    assert [a.get_text() for a in unreported.select("a")] == ["GPQA Diamond", "SWE-bench Verified"]
+    home = BeautifulSoup((bundled / "index.html").read_text(), "html.parser")
+    assert "3 benchmarks" in " ".join(home.select_one(".stats").get_text(" ").split())
