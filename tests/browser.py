@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports
+from generator import exports, search
 from generator.build import Settings, check
 from generator.urls import Urls
 
@@ -91,14 +91,21 @@ def axe_violations(page) -> list[str]:
             for v in result["violations"] for node in v["nodes"]]
 
 
-def with_listing_data(out: Path, site: Path, base_url: str | None = None) -> Path:
-    """Add /api/listing.json to a built site when the build did not write it, and return the site.
+def with_pending_outputs(out: Path, site: Path, base_url: str | None = None) -> Path:
+    """Add to a built site what its pages use but the build does not publish yet, and return the site.
 
-    The catalog page's script loads the whole listing from that file; the build's page
-    plan does not publish it yet, so browser tests write it from the same catalog.
+    The catalog page's script loads /api/listing.json and the header's search loads
+    /pagefind/; until the build's page plan writes them, browser tests make them here,
+    from the same catalog and the same rendered pages.
     """
-    target = out / "api" / "listing.json"
-    if not target.exists():
-        catalog = check(Settings(site)).catalog
-        target.write_bytes(exports.listing_json(catalog, Urls(base_url or catalog.site.base_url)))
+    catalog = check(Settings(site)).catalog
+    urls = Urls(base_url or catalog.site.base_url)
+    listing = out / "api" / "listing.json"
+    if not listing.exists():
+        listing.write_bytes(exports.listing_json(catalog, urls))
+    if not (out / "pagefind").exists():
+        pages = [(p.relative_to(out).as_posix().removesuffix("index.html"), p.read_bytes()) for p in out.rglob("*.html")]
+        for path, data in search.search_index(pages).items():
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_bytes(data)
     return out

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "cache", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "tables", "exports",
-         "charts", "render", "write", "deps", "build", "watch", "serve", "cli"]
+         "charts", "render", "search", "write", "deps", "build", "watch", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 

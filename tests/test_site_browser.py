@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_listing_data  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -27,7 +27,7 @@ PAGE_KINDS = [
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    with serve(with_listing_data(built_site, FIXTURE_SITE)) as url:
+    with serve(with_pending_outputs(built_site, FIXTURE_SITE)) as url:
         yield url
 
 
@@ -36,7 +36,7 @@ def base_path_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("base-browser") / "out"
     result = run_cli("build", FIXTURE_SITE, "--out", out, "--base-url", "https://example.org/catalog/")
     assert result.returncode == 0, result.output
-    with serve(with_listing_data(out, FIXTURE_SITE, "https://example.org/catalog/"), "/catalog/") as url:
+    with serve(with_pending_outputs(out, FIXTURE_SITE, "https://example.org/catalog/"), "/catalog/") as url:
         yield url
 
 
@@ -275,6 +275,55 @@ def test_picked_comparison_reads_as_the_curated_one(page, site_url):
     expect(page.locator("#picker-table .notes")).to_contain_text("MedQA: figures measured under different settings")
 
 
+# --- Site search --------------------------------------------------------------------------
+
+
+def search_for(page, query: str):
+    """Type a query into the header's search box; return the result links once they show."""
+    page.fill("#site-q", query)
+    expect(page.locator("#search-status")).to_contain_text(f"“{query}”")
+    return page.locator("#search-list a")
+
+
+def test_search_finds_a_word_only_one_models_description_holds_on_any_page_of_a_visit(page, site_url):
+    """From a first page, from a page reached by a link, and from a page restored by going back."""
+    errors = watch_console(page)
+    page.goto(site_url + "benchmarks/")
+    hits = search_for(page, "heading")
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator(".search-kind")).to_have_text("Model")
+    expect(hits.first.locator(".search-title")).to_have_text("Alpha 4B")
+    expect(hits.first.locator("mark")).to_have_text(["heading"])
+    hits.first.click()
+    expect(page).to_have_url(site_url + "models/alpha-4b/")
+
+    page.get_by_role("link", name="Compare", exact=True).click()  # a page reached by a link, engine already cached
+    expect(page.locator("#search-results")).to_be_hidden()
+    expect(search_for(page, "heading").first).to_have_attribute("href", "/models/alpha-4b/")
+    page.go_back()
+    expect(page).to_have_url(site_url + "models/alpha-4b/")
+    expect(search_for(page, "strong size")).to_have_count(1)  # words of a benchmark note
+    assert errors == []
+
+
+def test_search_is_used_by_keyboard_and_says_when_nothing_matches(page, site_url):
+    page.goto(site_url)
+    expect(search_for(page, "zzzqqq")).to_have_count(0)
+    expect(page.locator("#search-status")).to_have_text("No page matches “zzzqqq”.")
+    hits = search_for(page, "alpha")
+    expect(page.locator("#search-results")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(hits.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(hits.nth(1)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-results")).to_be_hidden()
+    expect(page.locator("#site-q")).to_be_focused()
+    first = search_for(page, "heading").first.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site_url + first.lstrip("/"))
+
+
 # --- Every page: accessibility, console, small screens, print ------------------------------
 
 
@@ -369,4 +418,6 @@ def test_site_under_a_base_path_works_scripts_included(page, base_path_url):
     expect(page.locator("#picker-table thead th a")).to_have_text(["Beta 7B", "Alpha 4B"])
     page.locator("#picker-table thead th a").first.click()
     expect(page).to_have_url(base_path_url + "models/beta-7b/")
+    search_for(page, "heading").first.click()
+    expect(page).to_have_url(base_path_url + "models/alpha-4b/")
     assert errors == []
