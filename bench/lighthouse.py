@@ -89,10 +89,11 @@ def lighthouse(url: str) -> dict:
     """Run Lighthouse once (mobile, simulated throttling); return the audits this report uses."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
-        subprocess.run([str(LIGHTHOUSE), url, f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance",
-                        "--output=json", f"--output-path={report}", "--quiet"],
-                       env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run([str(LIGHTHOUSE), url, f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance",
+                               "--output=json", f"--output-path={report}", "--quiet"],
+                              env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}")
         data = json.loads(report.read_text())
     audits = data["audits"]
     return {"performance": data["categories"]["performance"]["score"],

@@ -1,8 +1,17 @@
-"""Checks across entries, resolved references, taxonomies and leaderboards.
+"""Checks across entries, resolved references, taxonomies, leaderboards and listings.
 
 Everything that needs more than one file happens here, after every file has been
 validated: a reference is checked only once all entries exist. The result is an
-immutable `Catalog`, the one object templates read besides the site settings.
+immutable `Catalog`, the one object templates read besides their own context.
+
+Derived structures name models by slug, so a page that shows a model's name reads
+that name, not the whole entry. Given the previous catalog, `build_catalog` updates
+it instead of starting over: when only model entries changed, just the terms,
+leaderboards, listing pages and links those models touch are recomputed, and
+every other part is the very object it was before. A rebuild after one edit
+therefore costs what the edit reaches, not the size of the catalog, and whoever
+compares two catalogs can skip equal parts by identity. Either way the result is
+the catalog a build from scratch makes (tests/test_catalog.py checks it).
 """
 
 from __future__ import annotations
@@ -10,31 +19,43 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import heapq
 import logging
-import operator
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from generator.errors import Code, Problem
 from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Page, Score, SiteConfig
+from generator.urls import RESERVED_ROOTS, TAXONOMIES
 from generator.validate import Content
 
 log = logging.getLogger(__name__)
 
-RESERVED_ROOTS = frozenset({
-    "models", "compare", "benchmarks", "developers", "domains", "modalities", "api",
-    "static", "css", "js", "img", "assets", "404", "404.html", "sitemap.xml", "feed.xml", "robots.txt",
-})
-"""Top-level URL segments the generator uses; a free page cannot take one."""
-
-TAXONOMIES = ("developers", "domains", "modalities")
 _SLUG_HINT = "a model's slug is its file name in content/models/ without .yaml."
+FEED_SIZE = 50
+"""Models the feed carries: the most recently released or reviewed."""
 
 
-@functools.lru_cache(maxsize=None)
+class FrozenDict(dict):
+    """A dict that refuses changes: catalog mappings are shared by every page and kept
+    between builds. Unlike MappingProxyType it can be pickled with the build state."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("catalog mappings are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self):
+        return FrozenDict, (dict(self),)
+
+
+EMPTY: Mapping = FrozenDict()
+
+
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Return a URL segment for a taxonomy term: "Mistral AI" -> "mistral-ai".
 
@@ -53,12 +74,10 @@ class Term:
     taxonomy: str
     slug: str
     name: str
-    models: tuple[Model, ...]
-    """Every model with this term, listed ones first, newest first."""
-
-    @property
-    def listed(self) -> tuple[Model, ...]:
-        return tuple(m for m in self.models if m.is_listed)
+    slugs: tuple[str, ...]
+    """Every model with this term: listed ones first, newest first."""
+    listed: int
+    """How many of them appear in default listings (the first `listed` of `slugs`)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +85,17 @@ class Ranked:
     """One row of a leaderboard."""
 
     rank: int
-    model: Model
+    slug: str
     score: Score
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One choice of a listing filter, with how many listed models it keeps."""
+
+    value: str
+    label: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -87,25 +115,106 @@ class Catalog:
     comparisons_of: Mapping[str, tuple[str, ...]]
     """Model slug -> slugs of the comparisons it appears in."""
     taxonomies: Mapping[str, Mapping[str, Term]]
-    """"developers" | "domains" | "modalities" -> term slug -> term."""
+    """"developers" | "domains" | "modalities" -> term slug -> term, terms in slug order."""
     leaderboards: Mapping[str, tuple[Ranked, ...]]
     """Benchmark id -> ranked rows, best first."""
     ranks: Mapping[str, Mapping[str, tuple[int, int]]]
     """Model slug -> benchmark id -> (its rank on that leaderboard, the leaderboard's length)."""
     benchmark_tops: Mapping[str, float]
     """Benchmark id -> the largest value any model reports, the scale of bars without a fixed maximum."""
+    listings: Mapping[str, Mapping[int, tuple]]
+    """Listing -> page number (from 1) -> what that page lists: slugs, or `Ranked` rows for a
+    leaderboard. Listings: "current" (the catalog page), "all" (A to Z), "TAXONOMY/TERM",
+    "benchmarks/ID". An empty listing has one empty page."""
+    listing_sizes: Mapping[str, int]
+    """Listing -> how many items it holds."""
+    facets: Mapping[str, tuple[Facet, ...]]
+    """The catalog page's filter choices: each taxonomy's terms among listed models, and
+    "benchmarks" with how many listed models report each."""
+    newest: tuple[str, ...]
+    """Slugs of the models the feed carries, most recently released or reviewed first."""
 
-    @property
-    def listed(self) -> tuple[Model, ...]:
-        """Models shown in default listings: active ones, newest first."""
-        return tuple(m for m in self.models.values() if m.is_listed)
+
+# --- Building ---------------------------------------------------------------------
 
 
-def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
-    """Check references across entries and derive listings; no catalog if any check fails."""
+def build_catalog(content: Content, previous: Catalog | None = None,
+                  base_url: str | None = None) -> tuple[Catalog | None, list[Problem]]:
+    """Check references across entries and derive listings; no catalog if any check fails.
+
+    With `previous` (the catalog of the last successful build), the parts no changed
+    entry reaches are taken over as they are; the result equals a build from scratch.
+    `base_url` overrides site.yaml's, as `--base-url` and the dev server do.
+    """
+    if content.site is None:
+        return None, _check_all(content)
+    site = content.site if base_url is None else content.site.model_copy(update={"base_url": base_url})
+    if previous is not None and not (previous.site == site and _same_values(previous.benchmarks, content.benchmarks)):
+        previous = None  # the page size or a benchmark's direction reaches everything: derive it all again
+    if previous is None:
+        problems = _check_all(content)
+        changed = None
+    else:
+        changed = _changed(previous.models, content.models)
+        problems = _check_changed(content, changed, previous)
+        if not _same_values(previous.comparisons, content.comparisons) or not _same_values(previous.pages, content.pages):
+            problems += _check_comparisons_and_pages(content)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return _Derivation(previous.site if previous and previous.site == site else site, content, previous, changed).catalog(), problems
+
+
+def _order_key(model: Model) -> tuple[str, str, str]:
+    return model.release_date, model.name, model.slug
+
+
+def _changed(before: Mapping[str, Model], after: Mapping[str, Model]) -> set[str]:
+    """Return the slugs whose entry is not the very object it was (added and removed ones included)."""
+    changed = {slug for slug, model in after.items() if before.get(slug) is not model}
+    return changed | (before.keys() - after.keys())
+
+
+def _same_values(before: Mapping, after: Mapping) -> bool:
+    return before.keys() == after.keys() and all(before[k] is after[k] or before[k] == after[k] for k in after)
+
+
+# --- Checks -----------------------------------------------------------------------
+
+
+def _check_all(content: Content) -> list[Problem]:
     problems: list[Problem] = []
     for model in content.models.values():
         _check_model(model, content, problems)
+    return problems + _check_comparisons_and_pages(content)
+
+
+def _check_changed(content: Content, changed: set[str], previous: Catalog) -> list[Problem]:
+    """Check the changed models, and the models whose references a removed or added model affects.
+
+    The previous catalog passed every check, so an unchanged entry can only have gone
+    wrong by naming a model that no longer exists.
+    """
+    problems: list[Problem] = []
+    removed = {slug for slug in changed if slug not in content.models}
+    for slug in sorted(changed - removed):
+        _check_model(content.models[slug], content, problems)
+    if removed:
+        for model in content.models.values():
+            if model.slug not in changed and removed & set(_references(model)):
+                _check_model(model, content, problems)
+        problems += _check_comparisons_and_pages(content)
+    return problems
+
+
+def _references(model: Model) -> Iterable[str]:
+    for ref in (model.variant_of, model.base_model):
+        if ref is not None and ref.slug is not None:
+            yield ref.slug
+    yield from model.related
+
+
+def _check_comparisons_and_pages(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
     for comparison in content.comparisons.values():
         _check_comparison(comparison, content, problems)
     for page in content.pages.values():
@@ -113,25 +222,7 @@ def build_catalog(content: Content) -> tuple[Catalog | None, list[Problem]]:
             problems.append(content.origin("page", page.slug).problem(
                 Code.URL_COLLISION, (), f'the page "{page.slug}" would take the URL /{page.slug}/, which the site uses.',
                 hint=f"rename the file; reserved names: {', '.join(sorted(RESERVED_ROOTS))}."))
-    if content.site is None or any(p.is_error for p in problems):
-        return None, problems
-    models = sorted(content.models.values(), key=lambda m: (m.release_date, m.name, m.slug), reverse=True)
-    leaderboards = _leaderboards(models, content.benchmarks)
-    catalog = Catalog(
-        site=content.site,
-        models=MappingProxyType({m.slug: m for m in models}),
-        benchmarks=MappingProxyType(dict(content.benchmarks)),
-        comparisons=MappingProxyType(dict(sorted(content.comparisons.items()))),
-        pages=MappingProxyType(dict(sorted(content.pages.items()))),
-        variants=_reverse(models, lambda m: m.variant_of),
-        derivatives=_reverse(models, lambda m: m.base_model),
-        comparisons_of=_comparisons_of(content.comparisons),
-        taxonomies=MappingProxyType({name: _taxonomy(name, models) for name in TAXONOMIES}),
-        leaderboards=leaderboards,
-        ranks=_ranks(leaderboards),
-        benchmark_tops=_tops(leaderboards, content.benchmarks),
-    )
-    return catalog, problems
+    return problems
 
 
 def _check_model(model: Model, content: Content, problems: list[Problem]) -> None:
@@ -194,78 +285,334 @@ def _did_you_mean(wrong: str, known: Mapping[str, object], fallback: str) -> str
     return f'did you mean "{close[0]}"?' if close else fallback
 
 
-def _reverse(models: list[Model], ref_of) -> Mapping[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {}
-    for model in models:
-        ref = ref_of(model)
-        if ref is not None and ref.slug is not None:
-            found.setdefault(ref.slug, []).append(model.slug)
-    return MappingProxyType({slug: tuple(children) for slug, children in found.items()})
+# --- Deriving ---------------------------------------------------------------------
 
 
-def _comparisons_of(comparisons: Mapping[str, Comparison]) -> Mapping[str, tuple[str, ...]]:
+def _term_names(taxonomy: str, model: Model) -> dict[str, str]:
+    """Term slug -> the name this model spells it with, for each of the model's terms."""
+    names = [model.developer] if taxonomy == "developers" else getattr(model, taxonomy)
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(slugify(name), name)
+    return found
+
+
+def _parent(ref_field: str) -> Callable[[Model], list[str]]:
+    def parent(model: Model) -> list[str]:
+        ref = getattr(model, ref_field)
+        return [ref.slug] if ref is not None and ref.slug is not None else []
+    return parent
+
+
+class _Derivation:
+    """Derives the catalog's structures, reusing the previous catalog's where no change reaches.
+
+    Each keyed structure is recomputed for the keys that changed models touch, before
+    or after their change (every key without a previous catalog), and the old object is
+    kept wherever the new one is equal: identity then means "unchanged" to whoever
+    compares two catalogs. Keys are kept in a fixed order (newest first for models,
+    sorted otherwise), so both ways give the same mappings in the same order.
+    """
+
+    def __init__(self, site: SiteConfig, content: Content, previous: Catalog | None, changed: set[str] | None):
+        self.site = site
+        self.content = content
+        self.previous = previous
+        self.changed = changed
+        """Slugs of the models added, removed or edited since `previous`; None when there is no previous."""
+        self.old_models: Mapping[str, Model] = previous.models if previous else EMPTY
+        self.models = self._ordered_models()
+
+    def _old(self, name: str) -> Mapping:
+        return getattr(self.previous, name) if self.previous is not None else EMPTY
+
+    def catalog(self) -> Catalog:
+        benchmarks = self._keyed("benchmarks", None, self.content.benchmarks.get, self.content.benchmarks, sort=False)
+        comparisons = self._keyed("comparisons", None, self.content.comparisons.get, self.content.comparisons)
+        taxonomies = self._keyed("taxonomies", None, self._taxonomy, TAXONOMIES, sort=False)
+        leaderboards = self._leaderboards(benchmarks)
+        listed = self._listed()
+        listings = self._listings(listed, taxonomies, leaderboards)
+        return Catalog(
+            site=self.site,
+            models=self.models,
+            benchmarks=benchmarks,
+            comparisons=comparisons,
+            pages=self._keyed("pages", None, self.content.pages.get, self.content.pages),
+            variants=self._reverse("variants", _parent("variant_of")),
+            derivatives=self._reverse("derivatives", _parent("base_model")),
+            comparisons_of=self._keyed("comparisons_of", None, _comparisons_of(comparisons).get,
+                                       _comparisons_of(comparisons)),
+            taxonomies=taxonomies,
+            leaderboards=leaderboards,
+            ranks=self._ranks(leaderboards, benchmarks),
+            benchmark_tops=self._keyed("benchmark_tops", self._boards_touched(leaderboards), lambda bid: _top(leaderboards[bid]),
+                                       leaderboards),
+            listings=listings,
+            listing_sizes=self._keyed("listing_sizes", None, lambda key: sum(map(len, listings[key].values())), listings),
+            facets=self._facets(listed, taxonomies, leaderboards, benchmarks),
+            newest=self._newest(),
+        )
+
+    # The machinery ------------------------------------------------------------------
+
+    def _keyed(self, name: str, touched: set[str] | None, compute: Callable[[str], Any], keys: Iterable[str],
+               sort: bool = True, old: Mapping | None = None) -> Mapping:
+        """Return a mapping with `compute(key)` for touched keys (None leaves a key out) and the old values elsewhere.
+
+        `touched` None means every key in `keys`. The result is the old mapping itself when nothing differs.
+        """
+        old = self._old(name) if old is None else old
+        if touched is None:
+            fresh = {key: value for key in keys if (value := compute(key)) is not None}
+        else:
+            fresh = dict(old)
+            for key in touched:
+                value = compute(key)
+                if value is None:
+                    fresh.pop(key, None)
+                else:
+                    fresh[key] = value
+        if sort:
+            fresh = dict(sorted(fresh.items())) if touched is None or fresh.keys() != old.keys() else fresh
+        merged = {key: old[key] if key in old and (old[key] is value or old[key] == value) else value
+                  for key, value in fresh.items()}
+        if isinstance(old, FrozenDict) and list(merged) == list(old) and all(merged[k] is old[k] for k in merged):
+            return old
+        return FrozenDict(merged)
+
+    def _touched(self, keys_of: Callable[[Model], Iterable[str]]) -> set[str] | None:
+        """Return the keys that changed models reach before or after their change, or None for all keys."""
+        if self.changed is None:
+            return None
+        touched: set[str] = set()
+        for slug in self.changed:
+            for model in (self.old_models.get(slug), self.models.get(slug)):
+                if model is not None:
+                    touched.update(keys_of(model))
+        return touched
+
+    def _members(self, old: Iterable[str], belongs: Callable[[Model], bool]) -> list[str]:
+        """Return a group's members after the change: its unchanged members, and the changed models that belong."""
+        changed = self.changed or set()
+        kept = [slug for slug in old if slug not in changed]
+        return kept + [slug for slug in changed if slug in self.models and belongs(self.models[slug])]
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Slug -> place in newest-first order."""
+        return {slug: index for index, slug in enumerate(self.models)}
+
+    def _order_moved(self, key: Callable[[Model], Any]) -> bool:
+        """Whether a change added or removed a model, or moved one in an order sorted by `key`."""
+        if self.changed is None:
+            return True
+        return any(slug not in self.old_models or slug not in self.content.models
+                   or key(self.old_models[slug]) != key(self.content.models[slug]) for slug in self.changed)
+
+    # Each structure -----------------------------------------------------------------
+
+    def _ordered_models(self) -> Mapping[str, Model]:
+        models = self.content.models
+        if self._order_moved(_order_key):
+            order = sorted(models, key=lambda slug: _order_key(models[slug]), reverse=True)
+        else:
+            order = self.old_models
+        fresh = {slug: models[slug] for slug in order}
+        if self.previous is not None and not self.changed:
+            return self.old_models
+        return FrozenDict(fresh)
+
+    def _taxonomy(self, taxonomy: str) -> Mapping[str, Term]:
+        old: Mapping[str, Term] = self._old("taxonomies").get(taxonomy, EMPTY)
+        touched = self._touched(lambda m: _term_names(taxonomy, m))
+        if touched is None:
+            grouped: dict[str, list[str]] = {}
+            for slug, model in self.models.items():
+                for term in _term_names(taxonomy, model):
+                    grouped.setdefault(term, []).append(slug)
+            return self._keyed("", None, lambda term: self._term(taxonomy, term, grouped[term]), grouped, old=old)
+
+        def compute(term: str) -> Term | None:
+            before = old.get(term)
+            members = self._members(before.slugs if before else (), lambda m: term in _term_names(taxonomy, m))
+            return self._term(taxonomy, term, members) if members else None
+
+        return self._keyed("", touched, compute, (), old=old)
+
+    def _term(self, taxonomy: str, term: str, members: Iterable[str]) -> Term:
+        """A term with its models, listed ones first, newest first, named as its newest model spells it."""
+        ordered = sorted(members, key=lambda s: (not self.models[s].is_listed, self.position[s]))
+        name = _term_names(taxonomy, self.models[min(ordered, key=self.position.__getitem__)])[term]
+        return Term(taxonomy, term, name, tuple(ordered), sum(self.models[s].is_listed for s in ordered))
+
+    def _leaderboards(self, benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
+        old: Mapping[str, tuple[Ranked, ...]] = self._old("leaderboards")
+        touched = self._touched(lambda m: m.benchmarks)
+        if touched is not None:
+            touched |= benchmarks.keys() - old.keys()
+
+        def compute(bid: str) -> tuple[Ranked, ...]:
+            if touched is None:
+                members = [slug for slug, model in self.models.items() if bid in model.benchmarks]
+            else:
+                members = self._members((row.slug for row in old.get(bid, ())), lambda m: bid in m.benchmarks)
+            return _board(benchmarks[bid], [(self.models[s], self.models[s].benchmarks[bid]) for s in members])
+
+        return self._keyed("leaderboards", touched, compute, benchmarks, sort=False)
+
+    def _boards_touched(self, leaderboards: Mapping[str, tuple[Ranked, ...]]) -> set[str] | None:
+        """Benchmarks whose leaderboard is not the very one it was, or None for all."""
+        if self.changed is None:
+            return None
+        old = self._old("leaderboards")
+        return {bid for bid, rows in leaderboards.items() if old.get(bid) is not rows} | (old.keys() - leaderboards.keys())
+
+    def _ranks(self, leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping:
+        old: Mapping[str, Mapping[str, tuple[int, int]]] = self._old("ranks")
+        boards = self._boards_touched(leaderboards)
+        if boards is None:
+            found: dict[str, dict[str, tuple[int, int]]] = {}
+            for bid, rows in leaderboards.items():
+                for row in rows:
+                    found.setdefault(row.slug, {})[bid] = (row.rank, len(rows))
+            return self._keyed("ranks", None, lambda slug: FrozenDict(found[slug]), found)
+        previous_boards = self._old("leaderboards")
+        old_ranks: Mapping[str, Mapping[str, tuple[int, int]]] = old
+        placed = {bid: {row.slug: (row.rank, len(leaderboards[bid])) for row in leaderboards[bid]}
+                  for bid in boards if bid in leaderboards}
+        touched = set(self.changed or ())
+        for bid in boards:
+            touched.update(row.slug for row in previous_boards.get(bid, ()))
+            touched.update(placed.get(bid, ()))
+
+        def compute(slug: str) -> Mapping | None:
+            model = self.models.get(slug)
+            if model is None:
+                return None
+            before = old_ranks.get(slug, EMPTY)
+            ranks = {bid: placed[bid][slug] if bid in placed else before[bid]
+                     for bid in benchmarks if bid in model.benchmarks}
+            return FrozenDict(ranks) if ranks else None
+
+        return self._keyed("ranks", touched, compute, ())
+
+    def _reverse(self, name: str, parent: Callable[[Model], list[str]]) -> Mapping[str, tuple[str, ...]]:
+        old: Mapping[str, tuple[str, ...]] = self._old(name)
+        touched = self._touched(parent)
+        if touched is None:
+            found: dict[str, list[str]] = {}
+            for slug, model in self.models.items():
+                for p in parent(model):
+                    found.setdefault(p, []).append(slug)
+            return self._keyed(name, None, lambda p: tuple(found[p]), found)
+
+        def compute(p: str) -> tuple[str, ...] | None:
+            children = self._members(old.get(p, ()), lambda m: parent(m) == [p])
+            return tuple(sorted(children, key=self.position.__getitem__)) or None
+
+        return self._keyed(name, touched, compute, ())
+
+    def _listed(self) -> tuple[str, ...]:
+        """Slugs of the models in default listings, newest first."""
+        if self.previous is not None and not self._order_moved(lambda m: (_order_key(m), m.is_listed)):
+            return tuple(slug for page in self.previous.listings["current"].values() for slug in page)
+        return tuple(slug for slug, model in self.models.items() if model.is_listed)
+
+    def _listings(self, listed: tuple[str, ...], taxonomies: Mapping[str, Mapping[str, Term]],
+                  leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping[str, Mapping[int, tuple]]:
+        old: Mapping[str, Mapping[int, tuple]] = self._old("listings")
+        items: dict[str, tuple] = {"current": listed}
+        if self._order_moved(lambda m: m.name):
+            items["all"] = tuple(sorted(self.models, key=lambda s: (self.models[s].name.casefold(), s)))
+        for taxonomy, terms in taxonomies.items():
+            if terms is not self._old("taxonomies").get(taxonomy):
+                items.update((f"{taxonomy}/{slug}", term.slugs) for slug, term in terms.items())
+        boards = self._boards_touched(leaderboards)
+        items.update((f"benchmarks/{bid}", rows) for bid, rows in leaderboards.items() if boards is None or bid in boards)
+        keys = ["current", "all"] + [f"{t}/{slug}" for t, terms in taxonomies.items() for slug in terms] + [
+            f"benchmarks/{bid}" for bid in leaderboards]
+        touched = None if self.previous is None else set(items) | (old.keys() - set(keys))
+
+        def compute(key: str) -> Mapping[int, tuple] | None:
+            if key not in items:
+                return None
+            return self._keyed("", None, _paginate(items[key], self.site.page_size).get,
+                               _paginate(items[key], self.site.page_size), sort=False, old=old.get(key, EMPTY))
+
+        return self._keyed("listings", touched, compute, keys)
+
+    def _facets(self, listed: tuple[str, ...], taxonomies: Mapping[str, Mapping[str, Term]],
+                leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping:
+        """The catalog page's filter choices: terms of listed models, benchmarks with their listed results."""
+        old_counts = {f.value: f.count for f in self._old("facets").get("benchmarks", ())}
+        touched = self._touched(lambda m: m.benchmarks)
+
+        def count(bid: str) -> int:
+            if touched is not None and bid not in touched and bid in old_counts:
+                return old_counts[bid]
+            return sum(self.models[row.slug].is_listed for row in leaderboards[bid])
+
+        facets = {taxonomy: tuple(sorted((Facet(t.slug, t.name, t.listed) for t in terms.values() if t.listed),
+                                         key=lambda f: f.label.lower()))
+                  for taxonomy, terms in taxonomies.items()}
+        facets["benchmarks"] = tuple(Facet(bid, b.name, count(bid)) for bid, b in benchmarks.items())
+        return self._keyed("facets", None, facets.get, facets, sort=False)
+
+    def _newest(self) -> tuple[str, ...]:
+        """The feed's models; only a change to one of them, or a newer model, can change the list."""
+        def top(slugs: Iterable[str]) -> tuple[str, ...]:
+            return tuple(slug for _, slug in heapq.nlargest(FEED_SIZE, ((_feed_key(self.models[s]), s) for s in slugs)))
+
+        if self.previous is None:
+            return top(self.models)
+        old = self.previous.newest
+        if not self.changed:
+            return old
+        candidates = {s for s in old if s in self.models} | {s for s in self.changed if s in self.models}
+        if any(slug in self.changed for slug in old) and len(candidates) < len(self.models):
+            candidates = set(self.models)  # one of them fell back or left: the next in line could be any model
+        newest = top(candidates)
+        return old if newest == old else newest
+
+
+def _top(rows: tuple[Ranked, ...]) -> float | None:
+    """The largest value on a leaderboard: its first row, or its last when lower is better."""
+    return max(rows[0].score.value, rows[-1].score.value) if rows else None
+
+
+def _paginate(entries: tuple, size: int) -> dict[int, tuple]:
+    """Split a listing into pages of `size`; an empty listing still has its first page."""
+    if not entries:
+        return {1: ()}
+    return {number + 1: tuple(entries[start:start + size]) for number, start in enumerate(range(0, len(entries), size))}
+
+
+def _feed_key(model: Model) -> tuple:
+    released = model.release_date if len(model.release_date) == 10 else model.release_date + "-01"
+    return max(model.updated or "", released), model.release_date, model.slug
+
+
+def _board(benchmark: Benchmark, entries: list[tuple[Model, Score]]) -> tuple[Ranked, ...]:
+    """Rank the models with a score on a benchmark; equal scores share a rank, then go by name.
+
+    Entries are put in name order first and then sorted by value alone: the sort is
+    stable, so ties stay in name order.
+    """
+    entries = sorted(entries, key=lambda entry: (entry[0].name, entry[0].slug))
+    entries.sort(key=lambda entry: entry[1].value, reverse=benchmark.higher_is_better)
+    rows: list[Ranked] = []
+    rank, previous = 0, None
+    for position, (model, score) in enumerate(entries, start=1):
+        if score.value != previous:
+            rank, previous = position, score.value
+        rows.append(Ranked(rank, model.slug, score))
+    return tuple(rows)
+
+
+def _comparisons_of(comparisons: Mapping[str, Comparison]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for slug, comparison in sorted(comparisons.items()):
         for model_slug in comparison.models:
             found.setdefault(model_slug, []).append(slug)
-    return MappingProxyType({slug: tuple(c) for slug, c in found.items()})
-
-
-def _terms_of(taxonomy: str, model: Model) -> list[str]:
-    if taxonomy == "developers":
-        return [model.developer]
-    return list(dict.fromkeys(getattr(model, taxonomy)))
-
-
-def _taxonomy(taxonomy: str, models: list[Model]) -> Mapping[str, Term]:
-    """Group models by term; spellings that share a slug ("Google", "google") share a term."""
-    grouped: dict[str, tuple[str, list[Model]]] = {}
-    for model in models:
-        for name in _terms_of(taxonomy, model):
-            slug = slugify(name)
-            grouped.setdefault(slug, (name, []))[1].append(model)
-    terms = {}
-    for slug, (name, members) in sorted(grouped.items()):
-        ordered = sorted(members, key=lambda m: not m.is_listed)  # stable: keeps newest first within each group
-        terms[slug] = Term(taxonomy, slug, name, tuple(ordered))
-    return MappingProxyType(terms)
-
-
-def _tops(leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, float]:
-    """Return the largest value on each leaderboard (its first row, or its last when lower is better)."""
-    return MappingProxyType({bid: max(rows[0].score.value, rows[-1].score.value)
-                             for bid, rows in leaderboards.items() if rows})
-
-
-def _ranks(leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping[str, Mapping[str, tuple[int, int]]]:
-    ranks: dict[str, dict[str, tuple[int, int]]] = {}
-    for benchmark_id, rows in leaderboards.items():
-        size = len(rows)
-        for row in rows:
-            ranks.setdefault(row.model.slug, {})[benchmark_id] = (row.rank, size)
-    return MappingProxyType({slug: MappingProxyType(by_benchmark) for slug, by_benchmark in ranks.items()})
-
-
-def _leaderboards(models: list[Model], benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
-    """Rank every model with a score on each benchmark; equal scores share a rank, then go by name.
-
-    Models are taken in name order and each board is sorted by value alone: the sort
-    is stable, so ties stay in name order (a key per pair would cost 10,000s of calls).
-    """
-    scored: dict[str, list[tuple[float, Model, Score]]] = {benchmark_id: [] for benchmark_id in benchmarks}
-    for model in sorted(models, key=lambda m: (m.name, m.slug)):
-        for benchmark_id, score in model.benchmarks.items():
-            board = scored.get(benchmark_id)
-            if board is not None:
-                board.append((score.value, model, score))
-    boards = {}
-    for benchmark_id, entries in scored.items():
-        entries.sort(key=operator.itemgetter(0), reverse=benchmarks[benchmark_id].higher_is_better)
-        rows: list[Ranked] = []
-        rank, previous = 0, None
-        for position, (value, model, score) in enumerate(entries, start=1):
-            if value != previous:
-                rank, previous = position, value
-            rows.append(Ranked(rank, model, score))
-        boards[benchmark_id] = tuple(rows)
-    return MappingProxyType(boards)
+    return {slug: tuple(c) for slug, c in found.items()}

@@ -11,7 +11,7 @@ the value, which sits just past the bar's end (or inside it when the bar is long
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator import filters
@@ -103,11 +103,11 @@ def _score_item(name: str, score: Score, benchmark: Benchmark, show_setting: boo
     return _Item(label, score.value, filters.score_text(score, benchmark), hedged)
 
 
-def leaderboard_chart(board: Leaderboard) -> BarChart:
-    """Return the chart of a leaderboard's top rows, in rank order."""
+def leaderboard_chart(board: Leaderboard, names: Mapping[str, str]) -> BarChart:
+    """Return the chart of a leaderboard's top rows, in rank order; `names` maps their slugs to model names."""
     benchmark, rows = board.benchmark, board.rows[:LEADERBOARD_BARS]
-    items = [_score_item(f"{r.rank}. {r.model.name}", r.score, benchmark, board.note is not None) for r in rows]
-    shown = f"top {len(rows)} of {len(board.rows)}" if len(board.rows) > len(rows) else f"{len(rows)} models"
+    items = [_score_item(f"{r.rank}. {names[r.slug]}", r.score, benchmark, board.note is not None) for r in rows]
+    shown = f"top {len(rows)} of {board.total}" if board.total > len(rows) else f"{len(rows)} models"
     return _chart(f"chart-{benchmark.id}", f"{benchmark.name}: {shown}", items, benchmark.scale_max,
                   _benchmark_scale(benchmark), benchmark.higher_is_better)
 

@@ -116,7 +116,7 @@ def _summary(result: BuildResult, out: Path) -> str:
     """Return what a build did: pages rendered, skipped and written, and the time of each stage when it was slow."""
     seconds = sum(result.timings.values())
     line = (f"Built {out} in {seconds:.2f} s: {result.rendered} rendered, {result.skipped} unchanged, "
-            f"{result.written} written, {result.removed} removed.")
+            f"{result.removed} removed.")
     if seconds >= 1:
         line += "\n  " + ", ".join(f"{stage} {spent:.2f} s" for stage, spent in result.timings.items())
     return line

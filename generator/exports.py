@@ -18,7 +18,6 @@ import json
 from collections.abc import Mapping
 
 from generator import filters, tables
-from generator.cache import DIRECT, Memo
 from generator.catalog import Catalog, slugify
 from generator.schema import Model
 from generator.urls import Urls
@@ -57,18 +56,14 @@ def _benchmarks(catalog: Catalog) -> dict:
     return {bid: b.model_dump(mode="json", exclude={"id"}) for bid, b in catalog.benchmarks.items()}
 
 
-def models_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
-    """Return /api/models.json: every model, newest first.
-
-    Written record by record, each record kept in `memo`, so a dev server re-encodes
-    only the entries that changed.
-    """
+def models_json(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/models.json: every model, newest first, written record by record."""
     head = _encode({"schema_version": SCHEMA_VERSION, "site": {"title": catalog.site.title, "url": urls.absolute("")},
                     "benchmarks": _benchmarks(catalog)})
     records = []
     for model in catalog.models.values():
         names = referenced_names(model, catalog)
-        records.append(memo("json-record", lambda: _encode(model_record(model, names, urls)), model, names, urls))
+        records.append(_encode(model_record(model, names, urls)))
     return (head[:-1] + ',"models":[' + ",".join(records) + "]}\n").encode()
 
 
@@ -77,28 +72,28 @@ def model_json(model: Model, names: Mapping[str, str], urls: Urls) -> bytes:
     return _json({"schema_version": SCHEMA_VERSION, "model": model_record(model, names, urls)})
 
 
-def index_json(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+def index_json(catalog: Catalog, urls: Urls) -> bytes:
     """Return /api/index.json: every model's name and where its data is, and the benchmarks."""
     def entry(m: Model) -> str:
         return _encode({"slug": m.slug, "name": m.name, "developer": m.developer, "release_date": m.release_date,
                         "status": m.status, "json": urls.absolute(urls.model_json(m.slug))})
 
     head = _encode({"schema_version": SCHEMA_VERSION, "benchmarks": _benchmarks(catalog)})
-    entries = [memo("index-entry", lambda: entry(m), m, urls) for m in catalog.models.values()]
+    entries = [entry(m) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
 
 
-LISTING_FIELDS = ("slug", "name", "developer", "domains", "modalities", "open", "released",
+LISTING_FIELDS = ("slug", "name", "developer", "domains", "modalities", "open", "status", "released",
                   "params", "params_text", "context", "context_text", "price", "price_text", "scores")
 """The order of each model's array in /api/listing.json (see `listing_json`)."""
 
 
 def listing_json(catalog: Catalog, urls: Urls) -> bytes:
-    """Return /api/listing.json: every listed model, as the catalog page's script shows, filters and sorts it.
+    """Return /api/listing.json: every model, as the listing pages' script shows, filters and sorts it.
 
-    A catalog page holds one page of rows; its script (static/js/catalog.js) loads
-    this file the first time a visitor filters, sorts or searches, and from then on
-    shows rows made from it. It is built to be small, since it carries the whole
+    A listing page (the catalog, a taxonomy term) holds one page of rows; its script
+    (static/js/catalog.js) loads this file the first time a visitor filters, sorts or
+    searches, and from then on shows rows made from it. It is built to be small, since it carries the whole
     catalog: one array per model, terms and settings written once and referred to by
     number, and display text only where the script could not make it from a number
     exactly as the generator does.
@@ -110,20 +105,23 @@ def listing_json(catalog: Catalog, urls: Urls) -> bytes:
          "modalities": [[slug, name], ...],
          "settings": ["5-shot", ...],          score settings, numbered from 0
          "fields": [...LISTING_FIELDS],
-         "models": [[slug, name, developer, [domain, ...], [modality, ...], open,
+         "models": [[slug, name, developer, [domain, ...], [modality, ...], open, status,
                      released, params, params_text, context, context_text,
                      price, price_text, scores], ...]}
 
     Per model: `developer`, `domains` and `modalities` are numbers into the term lists;
-    `open` is 1 for open weights, else 0; `released` is the release date as written
+    `open` is 1 for open weights, else 0; `status` is null for a model in default
+    listings, else [status, label] ("retired", "Retired 1 January 2024"): the catalog
+    page lists only the first kind, a term page the others after them; `released` is
+    the release date as written
     ("2025-07-09" or "2025-07"); `params` (total parameters, in billions), `context`
     (tokens) and `price` (input per million tokens, 0 for free open weights) are the sort keys,
     null when unknown, and `params_text`, `context_text`, `price_text` how the page
     prints them ("46.7B (12.9B active)", "128K", "$0.15 / $0.60"), null or "—" when
     unknown; `scores` is `tables.score_codes` ("medqa:64.4::0 arena:1200:s").
-    Models come in the listing's order, newest first.
+    Models come newest first, as the catalog lists them.
     """
-    models = catalog.listed
+    models = tuple(catalog.models.values())
     numbered: dict[str, dict[str, int]] = {taxonomy: {} for taxonomy in ("developers", "domains", "modalities")}
 
     def numbers(taxonomy: str, names) -> list[int]:
@@ -137,7 +135,8 @@ def listing_json(catalog: Catalog, urls: Urls) -> bytes:
         params, context, price = m.parameters, m.context_window, tables.price_key(m)
         rows.append([
             m.slug, m.name, numbers("developers", [m.developer])[0], numbers("domains", m.domains),
-            numbers("modalities", m.modalities), int(bool(m.open_weights)), m.release_date,
+            numbers("modalities", m.modalities), int(bool(m.open_weights)),
+            None if m.is_listed else [m.status, filters.status_label(m)], m.release_date,
             _short(params.total / 1e9) if params else None, filters.parameters(params) if params else None,
             context, filters.tokens(context) if context else None,
             _short(price), tables.price_text(m), tables.score_codes(m, settings)])
@@ -198,7 +197,7 @@ _SCORE_FIELDS = ("", "_marks", "_setting", "_source")
 """Columns per benchmark: the value, then its provenance."""
 
 
-def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
+def models_csv(catalog: Catalog, urls: Urls) -> bytes:
     """Return /api/models.csv: one row a model; per benchmark its value, marks, setting and source.
 
     Marks are the score's flags joined by ";" (approx, estimated, self_reported), so a
@@ -206,8 +205,7 @@ def models_csv(catalog: Catalog, urls: Urls, memo: Memo = DIRECT) -> bytes:
     """
     benchmark_ids = tuple(catalog.benchmarks)
     header = _csv_line([*_CSV_FIELDS, *(b + suffix for b in benchmark_ids for suffix in _SCORE_FIELDS)])
-    rows = [memo("csv-row", lambda: _csv_model_line(model, benchmark_ids, urls), model, benchmark_ids, urls)
-            for model in catalog.models.values()]
+    rows = [_csv_model_line(model, benchmark_ids, urls) for model in catalog.models.values()]
     return (header + "".join(rows)).encode()
 
 

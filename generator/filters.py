@@ -144,12 +144,17 @@ class Snippets:
     def status_badge(model: Model) -> Markup:
         if model.status == "active":
             return Markup("")
-        since = f" {long_date(model.status_date)}" if model.status_date else ""
-        return Markup(f'<span class="badge badge-{escape(model.status)}">{escape(model.status.capitalize())}{since}</span>')
+        return Markup(f'<span class="badge badge-{escape(model.status)}">{escape(status_label(model))}</span>')
 
     @staticmethod
     def missing(reason: str = "Not published") -> Markup:
         return Markup(f'<span class="missing" title="{escape(reason)}">—<span class="visually-hidden"> ({escape(reason.lower())})</span></span>')
+
+
+def status_label(model: Model) -> str:
+    """Return how a model's status reads on its badge: "Retired 1 January 2024", "Deprecated"."""
+    since = f" {long_date(model.status_date)}" if model.status_date else ""
+    return model.status.capitalize() + since
 
 
 def host(url: str) -> str:

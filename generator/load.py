@@ -131,6 +131,29 @@ def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
     return sources, problems
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def theme_dirs(site_dir: Path, kind: str) -> list[Path]:
+    """Return the site's own `templates/` or `static/` first, then the bundled theme's."""
+    bundled = _PACKAGE / "theme" / kind
+    if not bundled.is_dir():  # running from a checkout: the repository root is the bundled site
+        bundled = _PACKAGE.parent / kind
+    dirs = [site_dir / kind, bundled]
+    unique = {d.resolve(): d for d in dirs if d.is_dir()}
+    return list(unique.values())
+
+
+def find_theme_files(site_dir: Path, kind: str) -> dict[str, Path]:
+    """Return the files of `templates/` or `static/` by relative path, the site's own winning over the bundled ones."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(site_dir, kind)):
+        for path in folder.rglob("*"):
+            if path.is_file() and not _ignored(path):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
 def _ignored(path: Path) -> bool:
     """Hidden files and editor leftovers (`.#x.yaml`, `x.yaml~`, `x.swp`) are not content."""
     name = path.name

@@ -1,8 +1,12 @@
-"""Jinja environment, the list of pages, and each page rendered to bytes.
+"""The pages of the site, and each page rendered to bytes.
 
-Rendering touches no disk beyond reading templates: it returns files as bytes, and
+`plan_site` decides which files the site has; `render_page` makes one of them.
+Neither touches the disk beyond reading templates: rendering returns bytes, and
 `write` publishes them. Templates run with StrictUndefined and autoescaping, so a
 misspelt variable is an error and every string from content is escaped.
+
+A page's content is gathered while it renders, from the catalog it is given: what
+a page shows is whatever its gatherer and template read, nothing declared beside it.
 """
 
 from __future__ import annotations
@@ -11,19 +15,15 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.meta
 
 from generator import charts, exports, filters, tables
-from generator.cache import DIRECT, Memo
-from generator.catalog import Catalog, Term, slugify
-from generator.schema import Model
+from generator.catalog import Catalog, slugify
 from generator.errors import Code, Problem
-from generator.urls import Urls, output_file
+from generator.urls import SITEMAP_SIZE, TAXONOMIES, Urls, output_file
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +43,16 @@ class PageMeta:
 class PagePlan:
     """One file of the site: where it goes, its template (None for a data file), and how its content is gathered.
 
-    `make` is given the catalog (and a `Memo` for parts worth keeping between
-    builds) and returns (PageMeta, context) for a page, or the
-    bytes of a data file. It runs only when the file must be rendered, against a
-    catalog that records what it reads (see `deps`): what a page gathers counts among
-    its dependencies exactly like what its template reads.
+    `gather(catalog, urls, *args)` returns (PageMeta, context) for a page, or the bytes
+    of a data file. Plans are plain values: two builds that plan the same file plan
+    equal objects.
     """
 
     output: str
     kind: str
     template: str | None
-    make: Callable[..., Any]
+    gather: Callable[..., Any]
+    args: tuple = ()
 
     @property
     def url(self) -> str:
@@ -61,161 +60,183 @@ class PagePlan:
         return self.output.removesuffix("index.html")
 
 
-# --- The page list ------------------------------------------------------------------
+# --- The site's files ---------------------------------------------------------------
 
 
-def plan_outputs(catalog: Catalog, urls: Urls) -> list[PagePlan]:
-    """Return every file the site publishes, in a fixed order: pages, then data exports.
+def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
+    """Return every file the site publishes, in a fixed order: pages, then data.
 
     Only which files exist is decided here; what each shows is gathered when it renders.
     """
-    plans = [_page("", "home", "index.html", _home_page)]
-    plans += [_page(urls.model(slug), "model", "model.html", partial(_model_page, slug=slug, urls=urls))
-              for slug in catalog.models]
-    plans.append(_page("compare/", "compare", "compare.html", partial(
-        _fixed_page, meta=PageMeta("compare/", "Compare models", "Curated comparison tables, and any models side by side.",
-                                   "compare"))))
-    plans += [_page(urls.comparison(slug), "comparison", "comparison.html", partial(_comparison_page, slug=slug, urls=urls))
+    plans = [_page(urls.listing("current", number), "home", "index.html", _catalog_page, number)
+             for number in catalog.listings["current"]]
+    plans += [_page(urls.listing("all", number), "models", "models.html", _all_models_page, number)
+              for number in catalog.listings["all"]]
+    plans += [_page(urls.model(slug), "model", "model.html", _model_page, slug) for slug in catalog.models]
+    plans.append(_page("compare/", "compare", "compare.html", _fixed_page, PageMeta(
+        "compare/", "Compare models", "Curated comparison tables, and any models side by side.", "compare")))
+    plans += [_page(urls.comparison(slug), "comparison", "comparison.html", _comparison_page, slug)
               for slug in catalog.comparisons]
-    plans.append(_page("benchmarks/", "benchmarks", "benchmarks.html", partial(
-        _fixed_page, meta=PageMeta("benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks"))))
-    plans += [_page(urls.benchmark(bid), "benchmark", "benchmark.html", partial(_benchmark_page, benchmark_id=bid, urls=urls))
-              for bid in catalog.benchmarks]
-    for taxonomy, terms in catalog.taxonomies.items():
-        plans.append(_page(f"{taxonomy}/", "taxonomy", "taxonomy_index.html", partial(_taxonomy_page, taxonomy=taxonomy)))
-        plans += [_page(urls.term(taxonomy, slug), "term", "taxonomy.html",
-                        partial(_term_page, taxonomy=taxonomy, slug=slug, urls=urls)) for slug in terms]
-    plans += [_page(urls.page(slug), "page", "page.html", partial(_free_page, slug=slug, urls=urls))
-              for slug in catalog.pages]
-    plans.append(_page("404.html", "404", "404.html", partial(_fixed_page, meta=PageMeta("404.html", "Page not found", "", "404"))))
-    listed = tuple((plan.url, plan.make.keywords.get("slug") if plan.kind == "model" else None) for plan in plans
-                   if plan.kind != "404")
-    plans.append(_page("sitemap.xml", "xml", "sitemap.xml", partial(_sitemap, pages=listed)))
+    plans.append(_page("benchmarks/", "benchmarks", "benchmarks.html", _fixed_page, PageMeta(
+        "benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks")))
+    for benchmark_id in catalog.benchmarks:
+        plans += [_page(urls.listing(f"benchmarks/{benchmark_id}", number), "benchmark", "benchmark.html",
+                        _benchmark_page, benchmark_id, number) for number in catalog.listings[f"benchmarks/{benchmark_id}"]]
+    for taxonomy in TAXONOMIES:
+        plans.append(_page(urls.taxonomy(taxonomy), "taxonomy", "taxonomy_index.html", _taxonomy_page, taxonomy))
+        for term in catalog.taxonomies[taxonomy]:
+            plans += [_page(urls.listing(f"{taxonomy}/{term}", number), "term", "taxonomy.html", _term_page,
+                            taxonomy, term, number) for number in catalog.listings[f"{taxonomy}/{term}"]]
+    plans += [_page(urls.page(slug), "page", "page.html", _free_page, slug) for slug in catalog.pages]
+    plans.append(_page("404.html", "404", "404.html", _fixed_page, PageMeta("404.html", "Page not found", "", "404")))
+    listed = [(plan.url, plan.args[0] if plan.kind == "model" else None) for plan in plans if plan.kind != "404"]
+    chunks = [tuple(listed[start:start + SITEMAP_SIZE]) for start in range(0, len(listed), SITEMAP_SIZE)]
+    plans.append(_page("sitemap.xml", "xml", "sitemap_index.xml", _sitemap_index, len(chunks)))
+    plans += [_page(urls.sitemap(number), "xml", "sitemap.xml", _sitemap, chunk)
+              for number, chunk in enumerate(chunks, start=1)]
     plans.append(_page("feed.xml", "xml", "feed.xml", _feed))
-    plans.append(_page("robots.txt", "text", "robots.txt", partial(_fixed_page, meta=PageMeta("robots.txt", "", "", "text"))))
-    plans += [PagePlan("api/models.json", "export", None, partial(exports.models_json, urls=urls)),
-              PagePlan("api/index.json", "export", None, partial(exports.index_json, urls=urls)),
-              PagePlan("api/models.csv", "export", None, partial(exports.models_csv, urls=urls))]
-    plans += [PagePlan(urls.model_json(slug), "export", None, partial(_model_export, slug=slug, urls=urls))
-              for slug in catalog.models]
+    plans.append(_page("robots.txt", "text", "robots.txt", _fixed_page, PageMeta("robots.txt", "", "", "text")))
+    plans += [PagePlan(urls.model_json(slug), "export", None, _model_export, (slug,)) for slug in catalog.models]
+    plans += [PagePlan("api/index.json", "export", None, exports.index_json),
+              PagePlan("api/models.json", "export", None, exports.models_json),
+              PagePlan("api/models.csv", "export", None, exports.models_csv)]
     return plans
 
 
-def _page(url: str, kind: str, template: str, make: Callable) -> PagePlan:
-    return PagePlan(output_file(url), kind, template, make)
+def _page(url: str, kind: str, template: str, gather: Callable, *args: Any) -> PagePlan:
+    return PagePlan(output_file(url), kind, template, gather, args)
 
 
-def _fixed_page(catalog: Catalog, memo: Memo, meta: PageMeta) -> tuple[PageMeta, dict]:
+def _fixed_page(catalog: Catalog, urls: Urls, meta: PageMeta) -> tuple[PageMeta, dict]:
     return meta, {}
 
 
-def _home_page(catalog: Catalog, memo: Memo) -> tuple[PageMeta, dict]:
-    site = catalog.site
-    retired = [m for m in catalog.models.values() if not m.is_listed]
-    return PageMeta("", site.title, site.description or "", "home"), {
-        "listing": tables.listing(catalog.listed), "retired": tables.listing(retired), "facets": _facets(catalog)}
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits in a paged listing, and the links to its neighbours."""
+
+    listing: str
+    number: int
+    count: int
+    """How many pages the listing has."""
+    total: int
+    """How many items it lists in all."""
+    size: int
+
+    @property
+    def first_item(self) -> int:
+        """The place, from 1, of the page's first item in the whole listing."""
+        return (self.number - 1) * self.size + 1
+
+    def url(self, number: int) -> str:
+        return Urls.listing(self.listing, number)
 
 
-def _model_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _pager(catalog: Catalog, listing: str, number: int) -> Pager:
+    return Pager(listing, number, len(catalog.listings[listing]), catalog.listing_sizes[listing], catalog.site.page_size)
+
+
+def _paged_meta(meta: PageMeta, pager: Pager) -> PageMeta:
+    if pager.number == 1:
+        return meta
+    return PageMeta(pager.url(pager.number), f"{meta.title} (page {pager.number} of {pager.count})", meta.description,
+                    meta.kind)
+
+
+def _catalog_page(catalog: Catalog, urls: Urls, number: int) -> tuple[PageMeta, dict]:
+    site, pager = catalog.site, _pager(catalog, "current", number)
+    slugs = catalog.listings["current"][number]
+    return _paged_meta(PageMeta("", site.title, site.description or "", "home"), pager), {
+        "listing": tables.listing([catalog.models[s] for s in slugs]), "pager": pager}
+
+
+def _all_models_page(catalog: Catalog, urls: Urls, number: int) -> tuple[PageMeta, dict]:
+    pager = _pager(catalog, "all", number)
+    slugs = catalog.listings["all"][number]
+    meta = PageMeta("models/", "All models, A to Z", "Every model in the catalog, current, deprecated and retired.", "models")
+    return _paged_meta(meta, pager), {"listing": tables.listing([catalog.models[s] for s in slugs]), "pager": pager}
+
+
+def _model_page(catalog: Catalog, urls: Urls, slug: str) -> tuple[PageMeta, dict]:
     model = catalog.models[slug]
     return PageMeta(urls.model(slug), model.name, model.summary, "model"), {
         "model": model, "ranks": catalog.ranks.get(slug, {})}
 
 
-def _comparison_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _comparison_page(catalog: Catalog, urls: Urls, slug: str) -> tuple[PageMeta, dict]:
     comparison = catalog.comparisons[slug]
     table = tables.comparison_table(comparison, catalog)
     meta = PageMeta(urls.comparison(slug), comparison.title, comparison.description or comparison.title, "comparison")
     return meta, {"comparison": comparison, "table": table, "charts": charts.comparison_charts(table)}
 
 
-def _benchmark_page(catalog: Catalog, memo: Memo, benchmark_id: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _benchmark_page(catalog: Catalog, urls: Urls, benchmark_id: str, number: int) -> tuple[PageMeta, dict]:
     benchmark = catalog.benchmarks[benchmark_id]
-    board = tables.leaderboard(benchmark, catalog)
+    pager = _pager(catalog, f"benchmarks/{benchmark_id}", number)
+    board = tables.leaderboard(benchmark, catalog, catalog.listings[pager.listing][number])
     meta = PageMeta(urls.benchmark(benchmark_id), f"{benchmark.name} leaderboard",
                     benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark")
-    return meta, {"benchmark": benchmark, "board": board, "chart": charts.leaderboard_chart(board) if board.rows else None}
+    top = board.rows[:charts.LEADERBOARD_BARS]
+    chart = charts.leaderboard_chart(board, {r.slug: catalog.models[r.slug].name for r in top}) if top and number == 1 \
+        else None
+    return _paged_meta(meta, pager), {"benchmark": benchmark, "board": board, "chart": chart, "pager": pager}
 
 
-def _taxonomy_page(catalog: Catalog, memo: Memo, taxonomy: str) -> tuple[PageMeta, dict]:
-    meta = PageMeta(f"{taxonomy}/", taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
+def _taxonomy_page(catalog: Catalog, urls: Urls, taxonomy: str) -> tuple[PageMeta, dict]:
+    meta = PageMeta(urls.taxonomy(taxonomy), taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
     return meta, {"taxonomy": taxonomy, "terms": catalog.taxonomies[taxonomy]}
 
 
-def _term_page(catalog: Catalog, memo: Memo, taxonomy: str, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+_TERM_NOUNS = {"developers": "by", "domains": "for", "modalities": "with input:"}
+
+
+def _term_page(catalog: Catalog, urls: Urls, taxonomy: str, slug: str, number: int) -> tuple[PageMeta, dict]:
     term = catalog.taxonomies[taxonomy][slug]
-    return _term_meta(term, urls), {
-        "taxonomy": taxonomy, "term": term, "listing": tables.listing(term.listed),
-        "retired": tables.listing([m for m in term.models if not m.is_listed])}
+    pager = _pager(catalog, f"{taxonomy}/{slug}", number)
+    noun = _TERM_NOUNS[taxonomy]
+    meta = PageMeta(urls.term(taxonomy, slug), f"Models {noun} {term.name}", f"{len(term.slugs)} models {noun} {term.name}.",
+                    "term")
+    models = [catalog.models[s] for s in catalog.listings[pager.listing][number]]
+    return _paged_meta(meta, pager), {"taxonomy": taxonomy, "term": term, "listing": tables.listing(models), "pager": pager}
 
 
-def _free_page(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> tuple[PageMeta, dict]:
+def _free_page(catalog: Catalog, urls: Urls, slug: str) -> tuple[PageMeta, dict]:
     page = catalog.pages[slug]
     return PageMeta(urls.page(slug), page.title, page.description or "", "page"), {"content": page}
 
 
-def _sitemap(catalog: Catalog, memo: Memo, pages: tuple[tuple[str, str | None], ...]) -> tuple[PageMeta, dict]:
+def _sitemap_index(catalog: Catalog, urls: Urls, count: int) -> tuple[PageMeta, dict]:
+    return PageMeta("sitemap.xml", "", "", "xml"), {"sitemaps": [urls.sitemap(n) for n in range(1, count + 1)]}
+
+
+def _sitemap(catalog: Catalog, urls: Urls, pages: tuple[tuple[str, str | None], ...]) -> tuple[PageMeta, dict]:
     """Every page's URL, and for model pages the day they were last reviewed."""
     entries = [(url, catalog.models[slug].updated if slug else None) for url, slug in pages]
     return PageMeta("sitemap.xml", "", "", "xml"), {"entries": entries}
 
 
-def _feed(catalog: Catalog, memo: Memo) -> tuple[PageMeta, dict]:
-    return PageMeta("feed.xml", "", "", "xml"), {"entries": _feed_entries(catalog)}
+def _feed(catalog: Catalog, urls: Urls) -> tuple[PageMeta, dict]:
+    return PageMeta("feed.xml", "", "", "xml"), {"entries": [catalog.models[slug] for slug in catalog.newest]}
 
 
-def _model_export(catalog: Catalog, memo: Memo, slug: str, urls: Urls) -> bytes:
+def _model_export(catalog: Catalog, urls: Urls, slug: str) -> bytes:
     model = catalog.models[slug]
     return exports.model_json(model, exports.referenced_names(model, catalog), urls)
-
-
-FEED_SIZE = 50
-
-
-def _feed_entries(catalog: Catalog) -> list:
-    """Return the models the feed carries: the most recently released or reviewed first."""
-    def newest(model: Model) -> tuple:
-        released = model.release_date if len(model.release_date) == 10 else model.release_date + "-01"
-        return max(model.updated or "", released), model.release_date, model.slug
-
-    models = sorted(catalog.models.values(), key=newest, reverse=True)
-    return models[:FEED_SIZE]
-
-
-@dataclass(frozen=True)
-class Facet:
-    """One choice of a listing filter, with how many listed models it keeps."""
-
-    value: str
-    label: str
-    count: int
-
-
-def _facets(catalog: Catalog) -> dict[str, list[Facet]]:
-    """Return the filter choices of the catalog page: terms of listed models, benchmarks with results."""
-    listed = set(m.slug for m in catalog.listed)
-    facets = {}
-    for taxonomy, terms in catalog.taxonomies.items():
-        choices = [Facet(t.slug, t.name, sum(m.slug in listed for m in t.models)) for t in terms.values()]
-        facets[taxonomy] = sorted((f for f in choices if f.count), key=lambda f: f.label.lower())
-    facets["benchmarks"] = [Facet(b.id, b.name, sum(r.model.slug in listed for r in catalog.leaderboards[b.id]))
-                            for b in catalog.benchmarks.values()]
-    return facets
-
-
-def _term_meta(term: Term, urls: Urls) -> PageMeta:
-    noun = {"developers": "by", "domains": "for", "modalities": "with input:"}[term.taxonomy]
-    return PageMeta(urls.term(term.taxonomy, term.slug), f"Models {noun} {term.name}",
-                    f"{len(term.models)} models {noun} {term.name}.", "term")
 
 
 # --- Rendering ----------------------------------------------------------------------
 
 
-def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown) -> jinja2.Environment:
-    """Return the Jinja environment: the site's templates first, then the bundled theme."""
+def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown,
+                     loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: the site's templates first, then the bundled theme.
+
+    `loader`, when given, stands between the environment and those folders (the
+    incremental build passes one that notes every template a page loads).
+    """
+    folders = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+        loader=loader or folders,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -249,33 +270,18 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     return env
 
 
-def gather(plan: PagePlan, catalog: Catalog, memo: Memo = DIRECT) -> Any:
-    """Return what a plan needs to render: (PageMeta, context) for a page, the bytes of a data file."""
-    return plan.make(catalog, memo=memo)
+def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls: Urls) -> bytes:
+    """Return one file of the site: a page rendered with its template, or a data file's bytes.
 
-
-def render_page(env: jinja2.Environment, plan: PagePlan, gathered: tuple[PageMeta, dict], catalog: Catalog) -> bytes:
-    """Render one page with the context every template gets: site, catalog, page."""
+    Every template gets `site`, `catalog` and `page`, besides its own context. A
+    template's failure raises; `template_problem` describes it for the site's author.
+    """
+    gathered = plan.gather(catalog, urls, *plan.args)
+    if plan.template is None:
+        return gathered
     meta, context = gathered
     template = env.get_template(plan.template)
     return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
-
-
-def template_closure(env: jinja2.Environment, name: str) -> list[str]:
-    """Return a template and every template it extends, includes or imports, sorted."""
-    seen: set[str] = set()
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            source = env.loader.get_source(env, current)[0]
-            pending.extend(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n)
-        except jinja2.TemplateError:
-            continue  # rendering reports it, with its file and line
-    return sorted(seen)
 
 
 def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], site_dir: Path) -> Problem:

@@ -578,6 +578,8 @@ class SiteConfig(_Strict):
     """Who publishes the catalog; used in the feed."""
     nav: list[NavLink] = []
     """Extra header links: {title, url}."""
+    page_size: Annotated[int, Field(ge=10, le=1000)] = 100
+    """Models per page of the catalog, taxonomy and leaderboard listings (10 to 1000)."""
 
 
 class Page(_Strict):

@@ -44,8 +44,9 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import netutil, web
 from tornado.httpserver import HTTPServer
 
-from generator.build import BuildResult, Settings, build, normalize_base_url, require_site, theme_dirs
-from generator.cache import BuildCache, default_cache_dir
+from generator.build import BuildResult, Settings, build, normalize_base_url, require_site
+from generator.incremental import Tracker, default_cache_dir
+from generator.load import theme_dirs
 from generator.errors import UsageError, sort_problems, summarize
 from generator.watch import SiteWatcher
 
@@ -57,7 +58,7 @@ LONGEST_BURST_SECONDS = 2.0
 """Build anyway when files keep changing for this long."""
 
 Builder = Callable[..., BuildResult]
-"""`build`, or a stand-in in tests: called with the settings and `cache=`."""
+"""`build`, or a stand-in in tests: called with the settings, `tracker=` and `changed=`."""
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
@@ -74,15 +75,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
     sockets = bind(host, port)
     url = server_url(host, sockets[0].getsockname()[1])
     try:
-        with preview_folder(settings) as (out_dir, cache):
+        with preview_folder(settings) as (out_dir, tracker):
             preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url))
-            server = DevServer(preview, url, cache=cache)
+            server = DevServer(preview, url, tracker=tracker)
             server.build_first()
             try:
                 asyncio.run(server.run(sockets, open_browser=open_browser))
             except KeyboardInterrupt:
                 pass  # Ctrl-C is how the server is meant to stop
-            cache.save()
+            tracker.save()
             _say("Stopped.")
     finally:
         for sock in sockets:
@@ -90,25 +91,25 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
 
 
 @contextlib.contextmanager
-def preview_folder(settings: Settings) -> Iterator[tuple[Path, BuildCache]]:
-    """Yield where the preview is built and the cache that goes with it.
+def preview_folder(settings: Settings) -> Iterator[tuple[Path, Tracker]]:
+    """Yield where the preview is built and the build state that goes with it.
 
     Both live in the user's cache folder and outlast the session, so restarting the
-    server on a large site costs a no-change build, not a cold one; the cache is
+    server on a large site costs a no-change build, not a cold one; the state is
     written back when the server stops rather than after every save. A second server
-    on the same site, or `use_cache=False`, gets a temporary folder and a cache in
+    on the same site, or `use_cache=False`, gets a temporary folder and a state in
     memory only.
     """
     folder = default_cache_dir(settings.site_dir, settings.site_dir / ".modelcat-serve") if settings.use_cache else None
     lock = _lock(folder) if folder is not None else None
     try:
         if lock is not None:
-            cache = BuildCache.open(folder)
-            cache.autosave = False
-            yield folder / "preview", cache
+            tracker = Tracker.open(folder)
+            tracker.autosave = False
+            yield folder / "preview", tracker
         else:
             with tempfile.TemporaryDirectory(prefix="modelcat-serve-") as scratch:
-                yield Path(scratch) / "site", BuildCache()
+                yield Path(scratch) / "site", Tracker(autosave=False)
     finally:
         if lock is not None:
             lock.close()
@@ -184,7 +185,7 @@ class DevServer:
     """The running preview of one site: its watcher, its builds, and what it serves."""
 
     def __init__(self, settings: Settings, url: str, build_site: Builder = build,
-                 quiet_seconds: float = QUIET_SECONDS, cache: BuildCache | None = None):
+                 quiet_seconds: float = QUIET_SECONDS, tracker: Tracker | None = None):
         self.settings = replace(settings, site_dir=settings.site_dir.resolve())
         self.url = url
         self.port = urlsplit(url).port
@@ -193,7 +194,7 @@ class DevServer:
         self.failure_page: bytes | None = None
         """Shown instead of every HTML page while the last build failed."""
         self._build_site = build_site
-        self._cache = cache or BuildCache()
+        self._tracker = tracker or Tracker(autosave=False)
         """Kept between builds: each save re-does only what it changed."""
         self._first: Outcome | None = None
         self._first_started = 0.0
@@ -311,7 +312,7 @@ class DevServer:
         was_ok = self.failure_page is None
         self._idle.clear()
         try:
-            outcome = done or await self._loop.run_in_executor(self._worker, self._build_once)
+            outcome = done or await self._loop.run_in_executor(self._worker, self._build_once, set(changes))
             self.failure_page = None if outcome.ok else failure_page(outcome)
             self.builds += 1
         finally:
@@ -321,11 +322,15 @@ class DevServer:
         for path in (stylesheets if stylesheets and outcome.ok and was_ok else ["*"]):
             self._reload_browsers(path)
 
-    def _build_once(self) -> Outcome:
-        """Run one build on the worker thread; whatever happens, the server keeps running."""
+    def _build_once(self, changed: set[str] | None = None) -> Outcome:
+        """Run one build on the worker thread; whatever happens, the server keeps running.
+
+        `changed` names the files the watcher saw change since the last build (None, for
+        the first build, looks at every file).
+        """
         started = time.perf_counter()
         try:
-            result = self._build_site(self.settings, cache=self._cache)
+            result = self._build_site(self.settings, tracker=self._tracker, changed=changed)
         except UsageError as exc:  # e.g. the site folder was removed
             return Outcome(None, str(exc), time.perf_counter() - started)
         except Exception:  # a bug in modelcat: show it, and keep serving the last good site

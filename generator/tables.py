@@ -191,12 +191,17 @@ def _mark_best(cells: list[Cell], higher_is_better: bool) -> list[Cell]:
 class Leaderboard:
     benchmark: Benchmark
     rows: tuple[Ranked, ...]
+    """The rows on show: one page of the leaderboard."""
+    total: int
+    """Rows on the whole leaderboard."""
     note: SettingsNote | None
+    """Set when the leaderboard's figures were measured under different settings."""
 
 
-def leaderboard(benchmark: Benchmark, catalog: Catalog) -> Leaderboard:
-    rows = catalog.leaderboards[benchmark.id]
-    return Leaderboard(benchmark, rows, settings_note(r.score for r in rows))
+def leaderboard(benchmark: Benchmark, catalog: Catalog, rows: tuple[Ranked, ...]) -> Leaderboard:
+    """Return one page of a benchmark's leaderboard, noting mixed settings across the whole board."""
+    board = catalog.leaderboards[benchmark.id]
+    return Leaderboard(benchmark, rows, len(board), settings_note(r.score for r in board))
 
 
 # --- The catalog listing ------------------------------------------------------------

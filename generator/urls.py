@@ -1,7 +1,8 @@
-"""The URL plan: one place that knows where every page of the site lives.
+"""The URL plan: the one place that knows where every page of the site lives.
 
 Every link in templates and exports comes from here, so a `base_url` with a path
-(https://example.org/catalog/) reaches every link, asset, feed and sitemap entry.
+(https://example.org/catalog/) reaches every link, asset, feed and sitemap entry,
+and the names a free page may not take are derived from the same table.
 """
 
 from __future__ import annotations
@@ -10,6 +11,18 @@ import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
+
+TAXONOMIES = ("developers", "domains", "modalities")
+"""The taxonomies of model listings, each at /NAME/ with a page per term."""
+
+ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, "api", "page", "css", "js", "img", "assets", "static",
+         "404.html", "sitemap.xml", "feed.xml", "robots.txt", "favicon.svg")
+"""Top-level URL segments the generator (or the bundled theme) uses."""
+RESERVED_ROOTS = frozenset({*ROOTS, "404", "sitemaps"})
+"""Names a free page in content/pages/ cannot take."""
+
+SITEMAP_SIZE = 5000
+"""URLs per sitemap file; sitemap.xml is the index of them."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +69,27 @@ class Urls:
         return f"benchmarks/{benchmark_id}/"
 
     @staticmethod
+    def taxonomy(taxonomy: str) -> str:
+        return f"{taxonomy}/"
+
+    @staticmethod
     def term(taxonomy: str, slug: str) -> str:
         return f"{taxonomy}/{slug}/"
 
     @staticmethod
     def page(slug: str) -> str:
         return f"{slug}/"
+
+    @staticmethod
+    def listing(listing: str, number: int = 1) -> str:
+        """Return page `number` of a listing: "current" is the catalog page, "all" the A-Z list at models/,
+        "TAXONOMY/TERM" a term's page and "benchmarks/ID" a leaderboard; later pages add page/N/."""
+        first = {"current": "", "all": "models/"}.get(listing, listing + "/")
+        return first if number == 1 else f"{first}page/{number}/"
+
+    @staticmethod
+    def sitemap(number: int) -> str:
+        return f"sitemaps/{number}.xml"
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/#?=&._~-]*")

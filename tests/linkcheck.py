@@ -110,9 +110,25 @@ def broken_links(out: Path, base_url: str) -> list[str]:
     return broken
 
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_pages(out: Path) -> list[str]:
+    """Return the page URLs the site's sitemaps list: sitemap.xml is the index of the sitemap files."""
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex", index.tag
+    pages = []
+    for loc in index.iter(f"{SITEMAP}loc"):
+        relative = urlsplit(loc.text or "").path.split("/sitemaps/", 1)[1]
+        chunk = ET.parse(out / "sitemaps" / relative).getroot()
+        assert chunk.tag == f"{SITEMAP}urlset", chunk.tag
+        pages += [page.text or "" for page in chunk.iter(f"{SITEMAP}loc")]
+    return pages
+
+
 def _sitemap_locs(out: Path) -> list[str]:
-    tree = ET.parse(out / "sitemap.xml")
-    return [loc.text or "" for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    index = ET.parse(out / "sitemap.xml")
+    return [loc.text or "" for loc in index.iter(f"{SITEMAP}loc")] + sitemap_pages(out)
 
 
 def _feed_links(out: Path) -> list[str]:

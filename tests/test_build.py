@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
+from linkcheck import sitemap_pages
 from conftest import run_cli, snapshot
 
 
@@ -98,12 +99,15 @@ def test_comparison_table_comes_from_entries_with_best_marked(built_site):
     assert len(best) == 3  # MedQA, latency (lower is better), context
 
 
-def test_index_lists_current_models_and_hides_retired_ones_in_details(built_site):
+def test_index_lists_current_models_and_the_a_to_z_list_every_model(built_site):
     doc = page(built_site, "/")
     listed = [text_of(th.a) for th in doc.select("table.models")[0].select("tbody th")]
     assert listed == ["Alpha 4B Chat", "Alpha 4B", "Beta 7B"]  # newest first
-    retired = doc.select_one("details.retired")
-    assert "Old 1B" in text_of(retired)
+    assert doc.select_one('a[href="/models/"]') is not None
+    every = page(built_site, "/models/")
+    names = [text_of(th.a) for th in every.select("table.models tbody th")]
+    assert names == ["Alpha 4B", "Alpha 4B Chat", "Beta 7B", "Old 1B"]  # by name, retired ones too
+    assert "Retired" in text_of(every.select("table.models tbody tr")[3])
 
 
 def test_leaderboard_ranks_in_the_benchmark_direction(built_site):
@@ -134,9 +138,7 @@ def test_feed_and_sitemap_are_well_formed(built_site):
     feed = ET.parse(built_site / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)][0] == "Alpha 4B Chat"
-    sitemap = ET.parse(built_site / "sitemap.xml").getroot()
-    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert "https://fixture.example.org/models/alpha-4b/" in locs
+    assert "https://fixture.example.org/models/alpha-4b/" in sitemap_pages(built_site)
 
 
 def test_build_is_deterministic(fixture_site, tmp_path):
@@ -155,7 +157,7 @@ def test_base_url_with_a_path_reaches_every_link(fixture_site, tmp_path):
                 target = node.get(attr)
                 if target and target.startswith("/"):
                     assert target.startswith("/catalog/"), f"{html}: {target}"
-    assert "https://example.org/catalog/models/alpha-4b/" in (out / "sitemap.xml").read_text()
+    assert "https://example.org/catalog/models/alpha-4b/" in sitemap_pages(out)
 
 
 @pytest.mark.parametrize("url", ["/", "/models/alpha-4b/", "/compare/small-models/", "/404.html"])

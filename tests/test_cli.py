@@ -99,9 +99,9 @@ def test_a_slow_build_shows_progress_on_a_terminal_and_a_timing_summary():
     quiet = io.StringIO()
     _ProgressBar(quiet, delay=0).update(5, 10)
     assert quiet.getvalue() == ""  # not a terminal: no bar in logs
-    result = BuildResult([], rendered=3, skipped=7, written=3, removed=1, timings={"load": 0.75, "render": 0.5})
+    result = BuildResult([], rendered=3, skipped=7, removed=1, timings={"load": 0.75, "render": 0.5})
     assert _summary(result, Path("out")).splitlines() == [
-        "Built out in 1.25 s: 3 rendered, 7 unchanged, 3 written, 1 removed.",
+        "Built out in 1.25 s: 3 rendered, 7 unchanged, 1 removed.",
         "  load 0.75 s, render 0.50 s",
     ]
 

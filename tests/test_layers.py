@@ -3,8 +3,8 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "cache", "schema", "load", "validate", "catalog", "lint", "urls", "filters", "tables", "exports",
-         "charts", "render", "search", "write", "deps", "build", "watch", "serve", "cli"]
+ORDER = ["errors", "schema", "load", "validate", "urls", "catalog", "lint", "filters", "tables", "exports",
+         "charts", "render", "search", "write", "workers", "incremental", "build", "watch", "serve", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
@@ -40,3 +40,10 @@ def test_only_cli_exits():
         if path.stem in ("cli", "__main__"):
             continue
         assert "sys.exit" not in path.read_text() and "SystemExit" not in path.read_text(), path
+
+
+def test_no_stage_imports_the_incremental_module():
+    """Rebuilds are recorded at the boundary: only the orchestrator and the dev server know of it."""
+    for path in PACKAGE.glob("*.py"):
+        if path.stem not in ("incremental", "build", "serve", "cli", "__main__"):
+            assert "incremental" not in imported_modules(path), path

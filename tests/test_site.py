@@ -19,10 +19,9 @@ from conftest import FIXTURE_SITE, ROOT, run_cli
 from generator import exports
 from generator.build import Settings, check
 from generator.urls import Urls
-from linkcheck import broken_links
+from linkcheck import broken_links, sitemap_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def page(out, url: str) -> BeautifulSoup:
@@ -144,9 +143,7 @@ def test_feed_is_atom_with_the_newest_releases_and_reviews_first(built_site):
 
 
 def test_sitemap_lists_every_page_once_and_robots_points_at_it(built_site):
-    root = ET.parse(built_site / "sitemap.xml").getroot()
-    assert root.tag == f"{SITEMAP}urlset"
-    locs = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    locs = sitemap_pages(built_site)
     assert len(locs) == len(set(locs))
     pages = {p.relative_to(built_site).as_posix() for p in built_site.rglob("index.html")}
     assert {"https://fixture.example.org/" + p.removesuffix("index.html") for p in pages} == set(locs)
@@ -223,8 +220,10 @@ def test_listing_data_file_carries_every_listed_model_compactly():
     assert data["version"] == 1 and data["fields"] == list(exports.LISTING_FIELDS)
     assert data["model_url"] == "/catalog/models/"
     models = {row[0]: dict(zip(data["fields"], row)) for row in data["models"]}
-    assert list(models) == [m.slug for m in catalog.listed]  # newest first; the retired model is left out
+    assert list(models) == list(catalog.models)  # newest first
+    assert models["old-1b"]["status"] == ["retired", "Retired 1 January 2024"]
     alpha = models["alpha-4b"]
+    assert alpha["status"] is None
     assert data["developers"][alpha["developer"]] == ["acme-labs", "Acme Labs"]
     assert [data["domains"][n] for n in alpha["domains"]] == [["medical", "medical"]]
     assert [data["modalities"][n][0] for n in alpha["modalities"]] == ["text", "image"]

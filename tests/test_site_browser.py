@@ -20,7 +20,7 @@ from conftest import FIXTURE_SITE, run_cli
 PAGE_KINDS = [
     "", "?q=alpha&b=medqa,latency&sort=-b.medqa", "models/alpha-4b/", "models/alpha-4b-chat/", "models/old-1b/",
     "compare/", "compare/?models=alpha-4b,alpha-4b-chat,beta-7b", "compare/small-models/", "benchmarks/",
-    "benchmarks/medqa/", "developers/", "developers/acme-labs/", "domains/medical/", "modalities/image/",
+    "benchmarks/medqa/", "developers/", "developers/acme-labs/", "domains/medical/", "modalities/image/", "models/",
     "about/", "404.html",
 ]
 
@@ -168,7 +168,8 @@ def test_without_javascript_every_model_shows_and_no_dead_control(browser, site_
     page.goto(site_url)
     expect(page.locator("#catalog tbody tr")).to_have_count(3)
     expect(page.locator("#filters")).to_be_hidden()
-    expect(page.locator("#retired tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="all models, A to Z").click()
+    expect(page.locator("#all-models tbody tr")).to_have_count(4)  # retired ones too
     page.goto(site_url + "compare/?models=alpha-4b,beta-7b")
     expect(page.locator("#picker")).to_be_hidden()
     expect(page.locator(".notice")).to_be_visible()

@@ -18,12 +18,11 @@
   var form = document.querySelector('form[data-for="catalog"]');
   var count = document.getElementById("catalog-count");
   var notes = document.getElementById("catalog-notes");
-  var pager = document.getElementById("catalog-pager");
+  var pager = document.querySelector("nav.pager");  /* the links to the listing's published pages */
   var picker = form && form.elements.add;
   var toggle = form && form.querySelector(".filters-toggle");
 
-  /* Rows a page shows: as many as the published page, unless the table says. */
-  var PAGE = parseInt(table.getAttribute("data-page-size"), 10) || Math.min(tbody.rows.length, 100) || 100;
+  var PAGE = 100;           /* rows shown at a time once the script shows them */
   var BUILTIN_COLUMNS = headRow.cells.length;
   /* The listing's natural width in rem (site.css); each benchmark column adds BENCH_WIDTH. */
   var NATURAL = parseFloat(getComputedStyle(table.parentNode).getPropertyValue("--natural")) || 46;
@@ -151,16 +150,19 @@
     var list = [];
     json.models.forEach(function (row) {
       var item = {
-        index: list.length, slug: row[field.slug], name: row[field.name], dev: row[field.developer],
-        dom: row[field.domains], mod: row[field.modalities], open: row[field.open] === 1,
+        index: 0, slug: row[field.slug], name: row[field.name], dev: row[field.developer],
+        dom: row[field.domains], mod: row[field.modalities], open: row[field.open] === 1, status: row[field.status],
         code: row[field.scores], scores: null, text: null, tr: null, columnsKey: null,
         texts: [row[field.params_text], row[field.context_text], row[field.price_text]],
         keys: { name: row[field.name].toLowerCase(), date: row[field.released], params: row[field.params],
                 context: row[field.context], price: row[field.price] }
       };
-      if (scopeFilter && !hasTerm(item, scopeFilter, scopeTerm)) return;
-      list.push(item);
+      if (scopeFilter ? hasTerm(item, scopeFilter, scopeTerm) : item.status === null) list.push(item);
     });
+    /* A term's page lists its current models first, then its deprecated and retired ones. */
+    list = list.filter(function (item) { return item.status === null; }).concat(
+      list.filter(function (item) { return item.status !== null; }));
+    list.forEach(function (item, i) { item.index = i; });
     return list;
   }
 
@@ -225,6 +227,7 @@
       th.appendChild(document.createTextNode(" "));
       th.appendChild(el("span", "tag", "open"));
     }
+    if (item.status) th.appendChild(el("span", "badge badge-" + item.status[0], item.status[1]));
     var about = [termName("dev", item.dev)];
     if (item.dom.length) about.push(item.dom.map(function (n) { return termName("domain", n); }).join(", "));
     if (item.mod.length) about.push(item.mod.map(function (n) { return termName("mod", n); }).join(", "));

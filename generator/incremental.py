@@ -1,0 +1,600 @@
+"""Incremental rebuilds: what the last build read and made, so the next one redoes only what changed.
+
+Nothing here guesses what a page depends on. Every page renders against a view of
+its inputs that notes each read: a catalog field or mapping entry (down to one field
+of one model), a template the Jinja environment loads (by extends, include, import or
+by name: the loader sees them all), a static file. A page is rendered again exactly
+when one of its reads now returns something else, and the comparison is cheap
+because an incremental catalog keeps every unchanged part as the very same object
+(see `catalog`). This is the scheme of rust-analyzer's Salsa and Hugo's dependency
+tracking: record at the boundary, never in the callers.
+
+No stage, gatherer or template imports this module: `build` hands its views to
+them. Without it (`--no-cache`) a build reads, renders and writes everything, and
+gives the same bytes. The state lives in memory in the dev server and in the user's
+cache folder between `modelcat build` runs; a state written by another version of
+modelcat, or one that cannot be read, is discarded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel
+
+from generator import __version__
+from generator.catalog import Catalog
+from generator.errors import Problem
+from generator.load import Source
+from generator.render import PagePlan
+from generator.validate import Validated
+
+log = logging.getLogger(__name__)
+
+_PACKAGE = Path(__file__).resolve().parent
+RACY_NS = 2_000_000_000
+"""A file modified this close to when it was last hashed is hashed again, whatever its stamp says."""
+
+
+def _code_version() -> str:
+    """Return a hash of modelcat's own code and theme: a new version builds differently."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for source in sorted(_PACKAGE.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
+
+
+def digest_bytes(data: bytes) -> str:
+    """Return a short, stable hash of some bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def default_cache_dir(site_dir: Path, out_dir: Path) -> Path:
+    """Return this site's cache folder under $XDG_CACHE_HOME/modelcat (or ~/.cache/modelcat)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelcat"
+    site, out = site_dir.resolve(), out_dir.resolve()
+    key = hashlib.blake2b(f"{site}\0{out}".encode(), digest_size=6).hexdigest()
+    return root / f"{site.name or 'site'}-{key}"
+
+
+# --- What a page reads ------------------------------------------------------------
+
+Read = tuple
+"""A path into the world: ("models", "x", "name"), ("listings", "current", 2), ("templates", "base.html").
+The last part may be KEYS, for the keys of a mapping in order."""
+KEYS = "*keys"
+MISSING = object()
+"""What a read of an absent key returns."""
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything a page can read: the catalog, and the theme's files by their hashes."""
+
+    catalog: Catalog
+    templates: Mapping[str, str]
+    """Template name -> hash of the file that name loads."""
+    statics: Mapping[str, str]
+    """Path under static/ -> hash of the file."""
+
+
+def resolve(world: World, read: Read) -> Any:
+    """Return what a recorded read returns in `world` (MISSING for an absent key)."""
+    first, *rest = read
+    value: Any = world.templates if first == "templates" else world.statics if first == "statics" else \
+        getattr(world.catalog, first)
+    if first in ("templates", "statics"):
+        return value.get(rest[0], MISSING)
+    for part in rest:
+        if part == KEYS:
+            return tuple(value)
+        if isinstance(value, Mapping):
+            value = value.get(part, MISSING)
+            if value is MISSING:
+                return MISSING
+        else:
+            value = getattr(value, part)
+    return value
+
+
+class _Sink:
+    """The reads of the page being rendered, interned so that equal reads share one tuple."""
+
+    def __init__(self) -> None:
+        self.reads: set[Read] | None = None
+        self._interned: dict[Read, Read] = {}
+
+    def add(self, read: Read) -> None:
+        if self.reads is not None:
+            self.reads.add(self._interned.setdefault(read, read))
+
+
+class _MappingView(Mapping):
+    """A read-only mapping that notes each lookup, and its keys when walked."""
+
+    __slots__ = ("_path", "_mapping", "_sink")
+
+    def __init__(self, path: Read, mapping: Mapping, sink: _Sink):
+        self._path, self._mapping, self._sink = path, mapping, sink
+
+    def __getitem__(self, key: Any) -> Any:
+        path = (*self._path, key)
+        try:
+            value = self._mapping[key]
+        except KeyError:
+            self._sink.add(path)
+            raise
+        return _view(path, value, self._sink)
+
+    def __contains__(self, key: object) -> bool:
+        self._sink.add((*self._path, key))
+        return key in self._mapping
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self) -> Iterator:
+        self._sink.add((*self._path, KEYS))
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._sink.add((*self._path, KEYS))
+        return len(self._mapping)
+
+
+class _ObjectView:
+    """An entry (a model, the site) whose fields are noted one by one as they are read.
+
+    A property is evaluated against the view, so the fields it reads are noted; a
+    method (say, `model_dump`) reads the whole entry.
+    """
+
+    __slots__ = ("_path", "_value", "_sink")
+
+    def __init__(self, path: Read, value: Any, sink: _Sink):
+        self._path, self._value, self._sink = path, value, sink
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _properties(type(self._value)):
+            return getattr(type(self._value), name).fget(self)
+        value = getattr(self._value, name)
+        if callable(value) or name.startswith("__"):
+            self._sink.add(self._path)
+        else:
+            self._sink.add((*self._path, name))
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        self._sink.add(self._path)
+        return self._value == (other._value if isinstance(other, _ObjectView) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._path)
+
+
+def _view(path: Read, value: Any, sink: _Sink) -> Any:
+    if isinstance(value, Mapping):
+        return _MappingView(path, value, sink)
+    if isinstance(value, BaseModel):
+        return _ObjectView(path, value, sink)
+    sink.add(path)
+    return value
+
+
+class _CatalogView:
+    """The catalog as gatherers and templates see it, noting what they read."""
+
+    def __init__(self, catalog: Catalog, sink: _Sink):
+        self._catalog, self._sink = catalog, sink
+
+    def __getattr__(self, name: str) -> Any:
+        value = _view((name,), getattr(self._catalog, name), self._sink)
+        if isinstance(value, (_MappingView, _ObjectView)):
+            setattr(self, name, value)  # the view notes each read itself; keep it for the next lookup
+        return value
+
+
+class _RecordingLoader(jinja2.BaseLoader):
+    """Loads templates from the theme folders and notes every template a page loads.
+
+    Jinja asks the loader for a template's source when it first compiles it, and
+    asks the `uptodate` function it returned each time a page loads the compiled
+    template again (by extends, include, import or by name), so both note the read.
+    """
+
+    def __init__(self, folders: jinja2.BaseLoader, sink: _Sink):
+        self._folders, self._sink = folders, sink
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        self._sink.add(("templates", template))
+        source, filename, uptodate = self._folders.get_source(environment, template)
+
+        def noted() -> bool:
+            self._sink.add(("templates", template))
+            return uptodate() if uptodate is not None else True
+
+        return source, filename, noted
+
+
+# --- The state kept between builds ------------------------------------------------
+
+
+@dataclass
+class FileStamp:
+    """What a file looked like when it was last hashed."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    checked_ns: int
+    """When the file was hashed; a stamp is trusted only for files older than that."""
+
+
+@dataclass
+class Output:
+    """A file the last build published, and what it read to make it."""
+
+    plan: Any
+    """The PagePlan (or static file) it was made from."""
+    reads: tuple[Read, ...]
+    digest: str
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass
+class _Manifest:
+    """The small part of the state, read on every `modelcat build`."""
+
+    version: str = CODE_VERSION
+    settings: str = ""
+    """What the build was asked for (settings, the day)."""
+    stamps: dict[str, FileStamp] = field(default_factory=dict)
+    """Input file path -> stamp."""
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Input file path -> hash, as the last successful build read them."""
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Output path -> (size, mtime_ns) as published."""
+    problems: list[Problem] = field(default_factory=list)
+    """The warnings of the last build, reported again when nothing changed."""
+
+
+@dataclass
+class _Bulk:
+    """The large part: parsed entries, the catalog, and what every output read."""
+
+    version: str = CODE_VERSION
+    entries: dict[str, tuple[str, Validated]] = field(default_factory=dict)
+    """Content file (relative) -> (hash of its bytes, its validated entry)."""
+    lints: dict[str, tuple[str, list[Problem]]] = field(default_factory=dict)
+    """Model file (relative) -> (hash of its bytes, the benchmarks and the day; its own warnings)."""
+    world: World | None = None
+    """What the published outputs were made from."""
+    plan: list | None = None
+    plan_reads: tuple[Read, ...] = ()
+    outputs: dict[str, Output] = field(default_factory=dict)
+
+
+class Tracker:
+    """What the last successful build read and made; `build` asks it what to redo.
+
+    The dev server keeps one in memory for the whole session; `modelcat build` opens
+    the one saved in the cache folder and saves it back.
+    """
+
+    def __init__(self, folder: Path | None = None, autosave: bool = True):
+        self.folder = folder
+        self.autosave = autosave
+        self.manifest = _Manifest()
+        self._bulk: _Bulk | None = None
+        self._readers: dict[Read, set[str]] | None = None
+        self._sink = _Sink()
+        self._verified = False
+        """Set once this process has published (or checked) the output: it then trusts it."""
+        self.runtime: dict[str, Any] = {}
+        """Reused within one process only (compiled templates, rendered Markdown)."""
+
+    @classmethod
+    def open(cls, folder: Path | None) -> Tracker:
+        """Return the state saved in `folder` (its manifest now, the rest when first needed)."""
+        tracker = cls(folder)
+        if folder is not None:
+            manifest = _read(folder / "manifest.pickle")
+            if isinstance(manifest, _Manifest) and manifest.version == CODE_VERSION:
+                tracker.manifest = manifest
+            else:
+                tracker._bulk = _Bulk()
+        return tracker
+
+    @property
+    def bulk(self) -> _Bulk:
+        if self._bulk is None:
+            bulk = _read(self.folder / "bulk.pickle") if self.folder is not None else None
+            if isinstance(bulk, _Bulk) and bulk.version == CODE_VERSION:
+                self._bulk = bulk
+            else:
+                self._bulk = _Bulk()
+                self.manifest.outputs = {}  # without their reads, no output can be shown to be fresh
+        return self._bulk
+
+    # Inputs -----------------------------------------------------------------------
+
+    def digests(self, files: Iterable[Path], changed: set[str] | None) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Return the hash of each file, and the bytes of those read to hash them.
+
+        A file is read when the watcher named it (`changed`), or, without a watcher,
+        when its size or modification time differ from the last look.
+        """
+        stamps, fresh = self.manifest.stamps, {}
+        digests: dict[str, str] = {}
+        data: dict[str, bytes] = {}
+        for file in files:
+            key = str(file)
+            old = stamps.get(key)
+            if old is not None and changed is not None and key not in changed:
+                fresh[key], digests[key] = old, old.digest
+                continue
+            stat = file.stat()
+            if old is not None and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) \
+                    and stat.st_mtime_ns < old.checked_ns - RACY_NS:
+                fresh[key], digests[key] = old, old.digest
+                continue
+            data[key] = file.read_bytes()
+            digests[key] = digest_bytes(data[key])
+            fresh[key] = FileStamp(stat.st_size, stat.st_mtime_ns, digests[key], time.time_ns())
+        self.manifest.stamps = fresh
+        return digests, data
+
+    def unchanged(self, settings_key: str, digests: dict[str, str], out: Path) -> bool:
+        """Whether nothing was asked or read differently since the last build, and its output is still there."""
+        manifest = self.manifest
+        return settings_key == manifest.settings and digests == manifest.inputs and bool(manifest.outputs) and \
+            self._verify(out, manifest.outputs)
+
+    def _verify(self, out: Path, outputs: Iterable[str]) -> bool:
+        """Whether these published files are still as written; checked once per process, which then owns them."""
+        if self._verified:
+            return True
+        stamps = self.manifest.outputs
+        return all(path in stamps and _stat_matches(out / path, *stamps[path]) for path in outputs)
+
+    def entry(self, source: Source, file_digest: str) -> Validated | None:
+        """Return the validated entry of a file whose bytes hash as before, else None."""
+        cached = self.bulk.entries.get(source.relative)
+        return cached[1] if cached is not None and cached[0] == file_digest else None
+
+    def keep_entries(self, entries: dict[str, tuple[str, Validated]]) -> None:
+        self.bulk.entries = entries
+
+    def lints(self, relative: str, key: str) -> list[Problem] | None:
+        cached = self.bulk.lints.get(relative)
+        return cached[1] if cached is not None and cached[0] == key else None
+
+    def keep_lints(self, lints: dict[str, tuple[str, list[Problem]]]) -> None:
+        self.bulk.lints = lints
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The catalog of the last successful build."""
+        world = self.bulk.world
+        return world.catalog if world is not None else None
+
+    # Planning -----------------------------------------------------------------------
+
+    def plan(self, world: World, make: Callable[[Catalog], list]) -> list:
+        """Return the site's plan, made again only when something it read differs."""
+        bulk = self.bulk
+        if bulk.plan is not None and bulk.world is not None and not self._differs(bulk.world, world, bulk.plan_reads):
+            return bulk.plan
+        reads = self._sink.reads = set()
+        try:
+            plans = make(_CatalogView(world.catalog, self._sink))
+        finally:
+            self._sink.reads = None
+        bulk.plan, bulk.plan_reads = plans, tuple(reads)
+        return plans
+
+    def stale(self, plans: list, world: World, out: Path) -> tuple[list, list[str], bool]:
+        """Return the plans to render, the outputs to remove, and whether the output must be made whole."""
+        bulk = self.bulk
+        outputs = bulk.outputs
+        if not outputs or bulk.world is None or not self.manifest.outputs or not out.is_dir():
+            return plans, [], True
+        changed = self._changed_reads(bulk.world, world)
+        stale: set[str] = set()
+        for read in changed:
+            stale |= self.readers.get(read, set())
+        planned = {plan.output for plan in plans}
+        if not self._verified:  # files deleted or edited in the output since it was published are made again
+            stale.update(path for path in outputs if not self._verify(out, [path]))
+        todo = [plan for plan in plans if plan.output in stale or plan.output not in outputs
+                or outputs[plan.output].plan != plan]
+        return todo, sorted(outputs.keys() - planned), False
+
+    @property
+    def readers(self) -> dict[Read, set[str]]:
+        """Read -> the outputs that made it, built from the outputs' reads when first needed."""
+        if self._readers is None:
+            readers: dict[Read, set[str]] = {}
+            for output, record in self.bulk.outputs.items():
+                for read in record.reads:
+                    readers.setdefault(read, set()).add(output)
+            self._readers = readers
+        return self._readers
+
+    def _differs(self, before: World, after: World, reads: Iterable[Read]) -> bool:
+        return any(_differ(resolve(before, read), resolve(after, read)) for read in reads)
+
+    def _changed_reads(self, before: World, after: World) -> set[Read]:
+        """Return the recorded reads that return something else in `after` than in `before`.
+
+        The two worlds are compared part by part, skipping parts that are the very same
+        object; only the reads under a part that differs are resolved and compared.
+        """
+        candidates: set[Read] = set()
+        readers = self.readers
+        for name in ("templates", "statics"):
+            old, new = getattr(before, name), getattr(after, name)
+            candidates.update((name, key) for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+        for item in dataclasses.fields(Catalog):
+            old, new = getattr(before.catalog, item.name), getattr(after.catalog, item.name)
+            if old is not new:
+                _differing_parts((item.name,), old, new, candidates, readers)
+        return {read for read in candidates if read in readers and _differ(resolve(before, read), resolve(after, read))}
+
+    # Rendering ----------------------------------------------------------------------
+
+    def environment(self, make: Callable[[jinja2.BaseLoader | None], jinja2.Environment], key: tuple,
+                    folders: jinja2.BaseLoader) -> jinja2.Environment:
+        """Return a Jinja environment whose loader notes every template a page loads, kept while `key` holds."""
+        if self.runtime.get("environment_key") != key:
+            self.runtime["environment_key"] = key
+            self.runtime["environment"] = make(_RecordingLoader(folders, self._sink))
+        return self.runtime["environment"]
+
+    def watching(self, catalog: Catalog) -> Callable[[Callable[[Any], Any]], tuple[Any, tuple[Read, ...]]]:
+        """Return a function that runs `render(view)` for one page and returns its result and its reads."""
+        sink = self._sink
+
+        def watch(render: Callable[[Any], Any]) -> tuple[Any, tuple[Read, ...]]:
+            reads = sink.reads = set()
+            try:
+                return render(_CatalogView(catalog, sink)), tuple(reads)
+            finally:
+                sink.reads = None
+
+        return watch
+
+    # After publishing ---------------------------------------------------------------
+
+    def commit(self, world: World, settings_key: str, inputs: dict[str, str], made: dict[str, Output],
+               removed: list[str], whole: bool, problems: list[Problem], out: Path) -> None:
+        """Remember a published build: its world, what each new output read, and the warnings."""
+        bulk = self.bulk
+        if whole:
+            bulk.outputs, self._readers = {}, None
+        readers = self._readers
+        for output in removed:
+            old = bulk.outputs.pop(output, None)
+            if old is not None and readers is not None:
+                _forget(readers, output, old.reads)
+        for output, record in made.items():
+            old = bulk.outputs.get(output)
+            if readers is not None:
+                if old is not None:
+                    _forget(readers, output, old.reads)
+                for read in record.reads:
+                    readers.setdefault(read, set()).add(output)
+            bulk.outputs[output] = record
+        bulk.world = world
+        manifest = self.manifest
+        manifest.settings, manifest.inputs, manifest.problems = settings_key, inputs, problems
+        stamps = dict(manifest.outputs) if not whole else {}
+        for output in removed:
+            stamps.pop(output, None)
+        for output in made:
+            stat = (out / output).stat()
+            stamps[output] = (stat.st_size, stat.st_mtime_ns)
+        manifest.outputs = stamps
+        self._verified = True
+        if self.autosave:
+            self.save()
+
+    def save(self) -> None:
+        """Write the state to its folder; a state that cannot be written only costs time next build."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self._bulk is not None:
+                _write(self.folder / "bulk.pickle", self._bulk)
+            _write(self.folder / "manifest.pickle", self.manifest)
+        except OSError as exc:
+            log.warning("Could not write the build cache in %s (%s); the next build starts from scratch.",
+                        self.folder, exc.strerror or exc)
+
+
+def _differ(a: Any, b: Any) -> bool:
+    return a is not b and (a is MISSING or b is MISSING or a != b)
+
+
+def _differing_parts(path: Read, old: Any, new: Any, found: set[Read], readers: Mapping[Read, Any]) -> None:
+    """Add to `found` every read under `path` that may return something else, descending
+    only into parts that are not the very same object."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        if list(old) != list(new):
+            found.add((*path, KEYS))
+        for key in old.keys() | new.keys():
+            before, after = old.get(key, MISSING), new.get(key, MISSING)
+            if before is not after:
+                _differing_parts((*path, key), before, after, found, readers)
+        return
+    found.add(path)
+    for value in (old, new):
+        if isinstance(value, BaseModel):  # one field of an entry is read on its own
+            found.update((*path, name) for name in (*type(value).model_fields, "model_fields_set",
+                                                    *_properties(type(value))))
+
+
+@functools.cache
+def _properties(cls: type) -> frozenset[str]:
+    """Return the properties a content class defines itself (pydantic's own are read as fields)."""
+    return frozenset(name for klass in cls.__mro__ if klass not in BaseModel.__mro__
+                     for name, value in vars(klass).items() if isinstance(value, property))
+
+
+def _forget(readers: dict[Read, set[str]], output: str, reads: Iterable[Read]) -> None:
+    for read in reads:
+        outputs = readers.get(read)
+        if outputs is not None:
+            outputs.discard(output)
+            if not outputs:
+                del readers[read]
+
+
+def _stat_matches(path: Path, size: int, mtime_ns: int) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
+
+
+def _read(path: Path) -> Any:
+    """Return what a cache file holds, or None if it is missing, damaged or foreign."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - any unreadable cache is discarded, whatever broke it
+        log.info("discarding unreadable cache %s: %s", path, exc)
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Write a cache file atomically: a reader sees the old file or the new one."""
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False)
+    try:
+        with handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
