@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 TAXONOMIES = ("developers", "domains", "modalities")
 """The taxonomies of model listings, each at /NAME/ with a page per term."""
 
-ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, "api", "page", "css", "js", "img", "assets", "static",
+ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, "api", "page", "pagefind", "css", "js", "img", "assets", "static",
          "404.html", "sitemap.xml", "feed.xml", "robots.txt", "favicon.svg")
 """Top-level URL segments the generator (or the bundled theme) uses."""
 RESERVED_ROOTS = frozenset({*ROOTS, "404", "sitemaps"})
