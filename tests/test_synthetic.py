@@ -103,6 +103,16 @@ def test_synthetic_listing_pages_hold_every_current_model_newest_first(synthetic
     assert shown == current
 
 
+def test_synthetic_search_takes_a_paged_leaderboard_by_its_first_page_and_no_listing(synthetic):
+    out = synthetic[1]
+    opted_in = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if b"data-pagefind-body" in p.read_bytes()}
+    assert "benchmarks/mmlu/index.html" in opted_in and (out / "benchmarks/mmlu/page/2/index.html").exists()
+    assert not [page for page in opted_in if "/page/" in page or page.startswith(("developers/", "models/index"))]
+    assert "index.html" not in opted_in
+    models = sum(1 for page in opted_in if page.startswith("models/"))
+    assert models == len(list((synthetic[0] / "content/models").glob("*.yaml")))
+
+
 def test_synthetic_listing_without_javascript_pages_through_the_catalog(browser, synthetic_url, synthetic):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
