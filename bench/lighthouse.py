@@ -26,7 +26,6 @@ import gzip
 import http.server
 import json
 import os
-import re
 import statistics
 import subprocess
 import tempfile
@@ -81,8 +80,9 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def first_model_page(folder: Path) -> str:
-    match = re.search(r"<loc>[^<]*?//[^/]+/(models/[^<]+/)</loc>", (folder / "sitemap.xml").read_text(encoding="utf-8"))
-    return match.group(1) if match else ""
+    """Return the URL of the first model page, by name."""
+    pages = sorted(p for p in (folder / "models").glob("*/index.html"))
+    return pages[0].parent.relative_to(folder).as_posix() + "/" if pages else ""
 
 
 def lighthouse(url: str) -> dict:

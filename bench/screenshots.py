@@ -6,7 +6,7 @@
 OUTDIR is a built site (`modelcat build SITE --out OUTDIR`); the script serves it on
 127.0.0.1 and saves SHOTDIR/<page>-<width>-<scheme>.png, whole pages, for a person to
 look at (the browser tests check what can be checked by machine: fit, contrast, axe).
-Without --pages it takes one page of each kind, found in the site's sitemap.
+Without --pages it takes one page of each kind found in OUTDIR.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def page_kinds(folder: Path) -> list[str]:
-    """Return the first URL of each kind of page listed in the sitemap, plus the 404 page."""
-    urls = re.findall(r"<loc>[^<]*?//[^/]+/([^<]*)</loc>", (folder / "sitemap.xml").read_text(encoding="utf-8"))
+    """Return the first URL of each kind of page (by its first one or two URL segments), and the 404 page."""
     kinds: dict[str, str] = {}
-    for url in urls:
+    for page in sorted(folder.rglob("index.html")):
+        url = page.parent.relative_to(folder).as_posix() + "/" if page.parent != folder else ""
         parts = url.strip("/").split("/")
-        kind = parts[0] + ("/*" if len(parts) > 1 else "") if url else "home"
+        kind = parts[0] + ("/*" if len(parts) > 1 else "") + ("/page" if "page" in parts else "") if url else "home"
         kinds.setdefault(kind, url)
     return [*kinds.values(), "404.html"]
 

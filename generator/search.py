@@ -47,7 +47,7 @@ def search_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
     """
     chosen = sorted((url, html) for url, html in pages if OPT_IN in html)  # sorted: the same site, the same index
     with _Service() as service:
-        index_id = next(service.ask([{"type": "NewIndex", "config": {"keep_index_url": False}}]))["index_id"]
+        index_id = next(service.ask([{"type": "NewIndex", "config": {}}]))["index_id"]
         adds = ({"type": "AddFile", "index_id": index_id, "url": "/" + url, "file_path": None,
                  "file_contents": _spaced(html).decode("utf-8", "replace")} for url, html in chosen)
         # The binary answers in order: the files come once every page is in.
@@ -107,8 +107,8 @@ class _Service:
                     message = json.dumps({"message_id": self._next_id, "payload": payload}).encode()
                     self._process.stdin.write(base64.b64encode(message) + b",")
                 self._process.stdin.flush()
-            except OSError:
-                pass  # the binary has stopped: reading its output says so
+            except (OSError, ValueError):
+                pass  # the binary has stopped (or the service is closing): reading its output says so
 
         threading.Thread(target=send, daemon=True).start()
         while True:
@@ -120,10 +120,13 @@ class _Service:
             yield answer
 
     def _read_answers(self) -> Iterator[dict]:
-        pending = bytearray()
+        pending, scanned = bytearray(), 0
         while chunk := self._process.stdout.read1(1 << 16):
             pending += chunk
-            while (end := pending.find(b",")) >= 0:
+            # An answer can be tens of megabytes (the index files): look for its end only in what is new.
+            while (end := pending.find(b",", scanned)) >= 0:
                 message = bytes(pending[:end])
                 del pending[:end + 1]
+                scanned = 0
                 yield json.loads(base64.b64decode(message))["payload"]
+            scanned = len(pending)
