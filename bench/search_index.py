@@ -72,8 +72,9 @@ def halves(pages) -> tuple[float, float, float, float]:
         return added - start, added_cpu - cpu, time.perf_counter() - added, binary_cpu(service) - added_cpu
 
 
-def kept_service(pages, changed: int) -> tuple[float, int, int]:
-    """Seconds to re-add `changed` pages to a running service's full index and get the files again."""
+def kept_service(pages, changed: int) -> tuple[float, int, int, int]:
+    """Seconds to re-add `changed` pages to a running service's full index and get the files again;
+    the pages in the index before and after, and how many files changed (to write)."""
     with search._Service() as service:
         index_id = next(service.ask([{"type": "NewIndex", "config": {}}]))["index_id"]
         for _ in zip(range(len(pages)), service.ask(add_requests(index_id, pages))):
@@ -87,7 +88,10 @@ def kept_service(pages, changed: int) -> tuple[float, int, int]:
             if answer["type"] == "GetFiles":
                 after = answer["files"]
                 break
-        return time.perf_counter() - start, count_pages(before), count_pages(after)
+        seconds = time.perf_counter() - start
+        old = {f["path"]: f["content"] for f in before}
+        changed_files = sum(1 for f in after if old.get(f["path"]) != f["content"])
+        return seconds, count_pages(before), count_pages(after), changed_files
 
 
 def count_pages(files) -> int:
@@ -114,9 +118,9 @@ def main() -> None:
     taken, taken_cpu, given, given_cpu = halves(searched)
     print(f"  in the binary: taking in the pages {taken:.2f} s ({taken_cpu:.2f} s CPU), "
           f"building and returning the index {given:.2f} s ({given_cpu:.2f} s CPU)")
-    seconds, before, after = kept_service(searched, min(args.changed, len(searched)))
+    seconds, before, after, changed = kept_service(searched, min(args.changed, len(searched)))
     print(f"kept service, {args.changed} pages re-added then the files again: {seconds:.2f} s "
-          f"(pages in the index: {before:,} before, {after:,} after)")
+          f"(pages in the index: {before:,} before, {after:,} after; {changed:,} files changed)")
     if args.write:
         for path, data in files.items():
             (args.outdir / path).parent.mkdir(parents=True, exist_ok=True)
