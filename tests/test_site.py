@@ -72,7 +72,8 @@ def test_link_checker_reports_a_missing_page_a_missing_fragment_and_an_escape(bu
     out.mkdir()
     (out / "index.html").write_text('<a href="/gone/">x</a><a href="/#nowhere">y</a><a href="/../up">z</a>'
                                     '<a href="https://elsewhere.org/">ok</a><p id="here"><a href="#here">ok</a></p>')
-    for name in ("sitemap.xml", "feed.xml", "robots.txt"):
+    (out / "sitemaps").mkdir()
+    for name in ("sitemap.xml", "sitemaps/1.xml", "feed.xml", "robots.txt"):
         (out / name).write_bytes((built_site / name).read_bytes().replace(b"https://fixture.example.org/", b"https://x.org/"))
     found = broken_links(out, "https://x.org/sub/")
     assert any("/gone/" in line for line in found)
