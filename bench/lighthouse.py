@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score built sites with Lighthouse on a simulated phone: performance, layout shift, blocking time.
 
-    (cd tools && npm ci)        # once: Lighthouse 12.2.3, pinned in tools/package-lock.json
+    (cd tools/lighthouse && npm ci)        # once: Lighthouse 12.2.3, pinned in tools/lighthouse/package-lock.json
     python bench/lighthouse.py OUTDIR [OUTDIR ...] [--pages "" models/x/] [--runs 3] [--report FILE]
 
 Each OUTDIR is a built site (`modelcat build SITE --out OUTDIR`). The script serves it
@@ -33,7 +33,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIGHTHOUSE = ROOT / "tools" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv")
 
@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--report", type=Path)
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        raise SystemExit(f"{LIGHTHOUSE} is missing: run (cd tools && npm ci) first.")
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run (cd tools/lighthouse && npm ci) first.")
     lines = ["| site | page | HTML (raw / gzip) | performance | CLS | TBT | FCP | LCP | runs |",
              "|---|---|---|---|---|---|---|---|---|"]
     for folder in args.sites:

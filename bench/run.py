@@ -6,12 +6,13 @@
 For each size N it makes the catalog of `make_catalog.py` (and its Hugo twin when
 `hugo` is installed) and reports, as median and min-max of the runs:
 
-- cold build: a fresh output folder, no cache (`--no-cache`), the real CLI;
-- the same cold build by Hugo into a fresh folder, and the ratio of the medians;
-- no-change rebuild: warm persistent cache, output in place, the real CLI;
-- one-entry edit: a warm in-memory cache on a build thread, as `modelcat serve` keeps it (time to rebuilt pages);
-- one-entry edit after a restart: the real CLI with the persistent cache;
-- template edit: a changed model.html, persistent cache, the real CLI;
+- cold build: a fresh output folder, no cache (`--no-cache`), the real CLI, wall and CPU time;
+- the same cold build by Hugo into a fresh folder, run by run beside modelcat's, and the ratio of the medians;
+- no-change rebuild: the build state saved in the cache folder, output in place, the real CLI;
+- one-entry edit: the state in memory on a build thread and the file watcher's list of changes, as
+  `modelcat serve` builds (the build alone; bench/serve_latency.py measures save to browser);
+- one-entry edit after a restart: the real CLI with the saved state;
+- template edit: a changed model.html, saved state, the real CLI;
 - peak memory (largest process), output size, pages per second.
 
 Every build writes into a folder that never existed before: deleting a large
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,22 +37,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Settings, build  # noqa: E402
-from generator.cache import BuildCache  # noqa: E402
+from generator.build import build  # noqa: E402
+from generator.settings import Settings  # noqa: E402
+from generator.incremental import Tracker  # noqa: E402
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS in MB of its largest process)."""
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of its largest process, CPU seconds of it and its children)."""
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: thousands of warnings would fill a pipe
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
                                 stdout=subprocess.DEVNULL, stderr=errors)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(map(str, command))}\n{errors.read().decode()[-4000:]}")
-    return seconds, usage.ru_maxrss // 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) + usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss // 1024, cpu
 
 
 def stats(values: list[float]) -> str:
@@ -61,12 +67,13 @@ def modelcat(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "generator", "build", *map(str, args)]
 
 
-def edit_model(site: Path, run: int) -> None:
-    """Change one entry's summary, as an editor would."""
+def edit_model(site: Path, run: int) -> Path:
+    """Change one entry's summary, as an editor would; return the file."""
     path = sorted((site / "content/models").glob("*.yaml"))[len(list((site / "content/models").glob("*.yaml"))) // 2]
     text = path.read_text()
     lines = [f"summary: Edited in run {run}." if line.startswith("summary:") else line for line in text.splitlines()]
     path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def edit_template(site: Path, run: int) -> None:
@@ -88,17 +95,22 @@ def measure(n: int, runs: int, work: Path, hugo: str | None) -> list[str]:
     rows = [f"### N = {n:,}", ""]
     fresh = iter(range(10**6))
 
-    cold = [timed(modelcat(site, "--out", work / f"cold-{n}-{next(fresh)}", "--no-cache")) for _ in range(runs)]
-    files, size = folder_size(work / f"cold-{n}-0")
-    cold_s = [s for s, _ in cold]
-    rows.append(f"- cold build: {stats(cold_s)}, peak {max(m for _, m in cold)} MB, "
-                f"{files:,} files, {size / 1e6:.0f} MB, {files / statistics.median(cold_s):,.0f} files/s")
     if hugo:
         subprocess.run([sys.executable, ROOT / "bench/make_hugo.py", str(n), twin], check=True)
-        hugo_runs = [timed([hugo, "--quiet", "-d", str(work / f"hugo-out-{n}-{next(fresh)}")], cwd=twin)
-                     for _ in range(runs)]
-        hugo_s = [s for s, _ in hugo_runs]
-        rows.append(f"- Hugo cold build: {stats(hugo_s)}, peak {max(m for _, m in hugo_runs)} MB; "
+    cold, hugo_runs = [], []
+    for _ in range(runs):  # side by side, run after run, so both meet the same load on a shared machine
+        cold.append(timed(modelcat(site, "--out", work / f"cold-{n}-{next(fresh)}", "--no-cache")))
+        if hugo:
+            hugo_runs.append(timed([hugo, "--quiet", "-d", str(work / f"hugo-out-{n}-{next(fresh)}")], cwd=twin))
+    files, size = folder_size(work / f"cold-{n}-0")
+    cold_s = [s for s, _, _ in cold]
+    rows.append(f"- cold build: {stats(cold_s)}, CPU {statistics.median(c for _, _, c in cold):.1f} s, "
+                f"peak {max(m for _, m, _ in cold)} MB, {files:,} files, {size / 1e6:.0f} MB, "
+                f"{files / statistics.median(cold_s):,.0f} files/s")
+    if hugo:
+        hugo_s = [s for s, _, _ in hugo_runs]
+        rows.append(f"- Hugo cold build: {stats(hugo_s)}, CPU {statistics.median(c for _, _, c in hugo_runs):.1f} s, "
+                    f"peak {max(m for _, m, _ in hugo_runs)} MB; "
                     f"modelcat / Hugo = {statistics.median(cold_s) / statistics.median(hugo_s):.2f}")
 
     cache_dir, out = work / f"cache-{n}", work / f"warm-{n}"
@@ -112,19 +124,18 @@ def measure(n: int, runs: int, work: Path, hugo: str | None) -> list[str]:
         restart.append(timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0])
     rows.append(f"- one-entry edit, new process (persistent cache): {stats(restart)}")
 
-    memory = BuildCache()
-    memory.autosave = False  # as the dev server keeps it, building on a thread of its own
+    memory = Tracker(autosave=False)  # as the dev server keeps it, building on a thread of its own
     builder = concurrent.futures.ThreadPoolExecutor(1)
-    settings = Settings(site, out_dir=work / f"served-{n}", cache_dir=work / f"served-cache-{n}")
+    settings = Settings(site, out_dir=work / f"served-{n}")
     builder.submit(build, settings, memory).result()
     served = []
     for run in range(runs):
-        edit_model(site, 100 + run)
+        changed = {str(edit_model(site, 100 + run))}  # the file watcher's list
         started = time.perf_counter()
-        result = builder.submit(build, settings, memory).result()
+        result = builder.submit(build, settings, memory, changed).result()
         served.append(time.perf_counter() - started)
         assert result.published, result.problems
-    rows.append(f"- one-entry edit, warm in-memory cache as under `serve`: {stats(served)} "
+    rows.append(f"- one-entry edit, state in memory as under `serve`: {stats(served)} "
                 f"({result.rendered} files rendered)")
 
     template = []

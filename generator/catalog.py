@@ -24,13 +24,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from generator.errors import Code, Problem
-from generator.schema import BUILTIN_COLUMNS, Benchmark, Comparison, Model, Page, Score, SiteConfig
-from generator.urls import RESERVED_ROOTS, TAXONOMIES
-from generator.validate import Content
+from generator.schema import BUILTIN_COLUMNS, Benchmark, Capability, Comparison, Model, Offer, Page, Provider, Score, \
+    SiteConfig, board_key, board_label
+from generator.urls import OPTIONAL_TAXONOMIES, RESERVED_ROOTS, TAXONOMIES
+from generator.validate import Content, Origin, score_path
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ class Term:
     """Every model with this term: listed ones first, newest first."""
     listed: int
     """How many of them appear in default listings (the first `listed` of `slugs`)."""
+    description: str | None = None
+    """What the term means, where its vocabulary says (capabilities)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,14 @@ class Ranked:
     rank: int
     slug: str
     score: Score
+
+
+@dataclass(frozen=True)
+class ProviderOffer:
+    """One model as a provider offers it: a row of the provider's page."""
+
+    slug: str
+    offer: Offer
 
 
 @dataclass(frozen=True)
@@ -115,50 +126,81 @@ class Catalog:
     comparisons_of: Mapping[str, tuple[str, ...]]
     """Model slug -> slugs of the comparisons it appears in."""
     taxonomies: Mapping[str, Mapping[str, Term]]
-    """"developers" | "domains" | "modalities" -> term slug -> term, terms in slug order."""
+    """"developers" | "domains" | "modalities" (inputs), and "capabilities" | "outputs" (other than text)
+    where some model fills them -> term slug -> term, terms in slug order. Capability terms are keyed
+    by the capability's id."""
     leaderboards: Mapping[str, tuple[Ranked, ...]]
-    """Benchmark id -> ranked rows, best first."""
+    """Board key (a benchmark id, or `id.variant` for each declared variant) -> ranked rows, best first."""
     ranks: Mapping[str, Mapping[str, tuple[int, int]]]
-    """Model slug -> benchmark id -> (its rank on that leaderboard, the leaderboard's length)."""
+    """Model slug -> board key -> (its rank on that leaderboard, the leaderboard's length)."""
     benchmark_tops: Mapping[str, float]
-    """Benchmark id -> the largest value any model reports, the scale of bars without a fixed maximum."""
+    """Benchmark id -> the largest value any model reports on any of its boards: the scale of bars without a
+    fixed maximum (variants share their benchmark's scale)."""
+    capabilities: Mapping[str, Capability]
+    """Capability id -> definition, as content/capabilities.yaml lists them."""
+    providers: Mapping[str, Provider]
+    """Provider id -> definition, as content/providers.yaml lists them."""
+    offers_by_provider: Mapping[str, tuple[ProviderOffer, ...]]
+    """Provider id -> the offers of its models, listed models first, newest first."""
     listings: Mapping[str, Mapping[int, tuple]]
-    """Listing -> page number (from 1) -> what that page lists: slugs, or `Ranked` rows for a
-    leaderboard. Listings: "current" (the catalog page), "all" (A to Z), "TAXONOMY/TERM",
-    "benchmarks/ID". An empty listing has one empty page."""
+    """Listing -> page number (from 1) -> what that page lists: slugs, `Ranked` rows for a leaderboard,
+    `ProviderOffer`s for a provider. Listings: "current" (the catalog page), "all" (A to Z),
+    "TAXONOMY/TERM", "benchmarks/BOARD", "providers/ID". An empty listing has one empty page."""
     listing_sizes: Mapping[str, int]
     """Listing -> how many items it holds."""
     facets: Mapping[str, tuple[Facet, ...]]
     """The catalog page's filter choices: each taxonomy's terms among listed models, and
-    "benchmarks" with how many listed models report each."""
+    "benchmarks", one per leaderboard, with how many listed models report on each."""
     newest: tuple[str, ...]
     """Slugs of the models the feed carries, most recently released or reviewed first."""
+    drafts_left_out: tuple[str, ...] = ()
+    """Slugs of the drafts this build leaves out; the catalog holds nothing of them."""
 
 
 # --- Building ---------------------------------------------------------------------
 
 
-def build_catalog(content: Content, previous: Catalog | None = None,
-                  base_url: str | None = None) -> tuple[Catalog | None, list[Problem]]:
+def build_catalog(content: Content, previous: Catalog | None = None, base_url: str | None = None,
+                  drafts: bool = False) -> tuple[Catalog | None, list[Problem]]:
     """Check references across entries and derive listings; no catalog if any check fails.
 
     With `previous` (the catalog of the last successful build), the parts no changed
     entry reaches are taken over as they are; the result equals a build from scratch.
     `base_url` overrides site.yaml's, as `--base-url` and the dev server do.
+
+    Drafts (`draft: true`) are left out unless `drafts` is set, before anything is
+    derived, so no page, listing, taxonomy, leaderboard, export, feed or sitemap
+    shows them; a published entry that names one is an error (its link would lead
+    nowhere). A draft's own file is still validated: a broken file is broken.
     """
+    left_out = () if drafts else tuple(slug for slug, model in content.models.items() if model.draft)
+    if left_out:
+        content = replace(content, models={slug: m for slug, m in content.models.items() if not m.draft})
+    catalog, problems = _checked_catalog(content, previous, base_url)
+    draft_problems = _draft_references(content, frozenset(left_out))
+    if draft_problems:
+        return None, problems + draft_problems
+    return (replace(catalog, drafts_left_out=left_out) if catalog is not None and left_out else catalog), problems
+
+
+def _checked_catalog(content: Content, previous: Catalog | None,
+                     base_url: str | None) -> tuple[Catalog | None, list[Problem]]:
     if content.site is None:
         return None, _check_all(content)
     site = content.site if base_url is None else content.site.model_copy(update={"base_url": base_url})
-    if previous is not None and not (previous.site == site and _same_values(previous.benchmarks, content.benchmarks)):
-        previous = None  # the page size or a benchmark's direction reaches everything: derive it all again
+    if previous is not None and not (previous.site == site and _same_values(previous.benchmarks, content.benchmarks)
+                                     and _same_values(previous.capabilities, content.capabilities)
+                                     and _same_values(previous.providers, content.providers)):
+        previous = None  # the page size, a benchmark's direction, a term's name reach everything: derive it all again
     if previous is None:
         problems = _check_all(content)
         changed = None
     else:
         changed = _changed(previous.models, content.models)
-        problems = _check_changed(content, changed, previous)
-        if not _same_values(previous.comparisons, content.comparisons) or not _same_values(previous.pages, content.pages):
-            problems += _check_comparisons_and_pages(content)
+        problems = _check_changed(content, changed)
+        if changed - content.models.keys() or not _same_values(previous.comparisons, content.comparisons) or \
+                not _same_values(previous.pages, content.pages):
+            problems += _check_comparisons_and_pages(content)  # a removed model may be one a comparison names
     if any(p.is_error for p in problems):
         return None, problems
     return _Derivation(previous.site if previous and previous.site == site else site, content, previous, changed).catalog(), problems
@@ -188,7 +230,7 @@ def _check_all(content: Content) -> list[Problem]:
     return problems + _check_comparisons_and_pages(content)
 
 
-def _check_changed(content: Content, changed: set[str], previous: Catalog) -> list[Problem]:
+def _check_changed(content: Content, changed: set[str]) -> list[Problem]:
     """Check the changed models, and the models whose references a removed or added model affects.
 
     The previous catalog passed every check, so an unchanged entry can only have gone
@@ -202,7 +244,6 @@ def _check_changed(content: Content, changed: set[str], previous: Catalog) -> li
         for model in content.models.values():
             if model.slug not in changed and removed & set(_references(model)):
                 _check_model(model, content, problems)
-        problems += _check_comparisons_and_pages(content)
     return problems
 
 
@@ -211,6 +252,7 @@ def _references(model: Model) -> Iterable[str]:
         if ref is not None and ref.slug is not None:
             yield ref.slug
     yield from model.related
+    yield from (s.measured_on.slug for _, s in model.scores if s.measured_on is not None and s.measured_on.slug)
 
 
 def _check_comparisons_and_pages(content: Content) -> list[Problem]:
@@ -223,6 +265,34 @@ def _check_comparisons_and_pages(content: Content) -> list[Problem]:
                 Code.URL_COLLISION, (), f'the page "{page.slug}" would take the URL /{page.slug}/, which the site uses.',
                 hint=f"rename the file; reserved names: {', '.join(sorted(RESERVED_ROOTS))}."))
     return problems
+
+
+def _draft_references(content: Content, drafts: frozenset[str]) -> list[Problem]:
+    """Return an error for each place a published entry names a draft that is left out.
+
+    (A draft still counts as an existing model in the other checks, so it gets this one message.)
+    """
+    if not drafts:
+        return []
+    problems = []
+    for model in content.models.values():
+        origin = content.origin("model", model.slug)
+        for name in ("variant_of", "base_model"):
+            ref = getattr(model, name)
+            if ref is not None and ref.slug in drafts:
+                problems.append(_draft_problem(origin, (name,), ref.slug))
+        problems += [_draft_problem(origin, ("related", i), slug) for i, slug in enumerate(model.related) if slug in drafts]
+    for comparison in content.comparisons.values():
+        origin = content.origin("comparison", comparison.slug)
+        problems += [_draft_problem(origin, ("models", i), slug) for i, slug in enumerate(comparison.models) if slug in drafts]
+    return problems
+
+
+def _draft_problem(origin: Origin, field_path: tuple, slug: str) -> Problem:
+    return origin.problem(
+        Code.DRAFT_REFERENCE, field_path, f'"{slug}" is a draft, which this build leaves out.',
+        hint=f"publish it (remove `draft: true` from content/models/{slug}.yaml) or remove the reference; "
+             "--drafts builds drafts too.")
 
 
 def _check_model(model: Model, content: Content, problems: list[Problem]) -> None:
@@ -242,17 +312,50 @@ def _check_model(model: Model, content: Content, problems: list[Problem]) -> Non
             resolve((name,), ref.slug)
     for index, slug in enumerate(model.related):
         resolve(("related", index), slug)
-    for benchmark_id, score in model.benchmarks.items():
+    for index, capability in enumerate(model.capabilities):
+        if ("capability", capability) not in content.origins:
+            problems.append(origin.problem(
+                Code.UNKNOWN_CAPABILITY, ("capabilities", index), f'unknown capability "{capability}".',
+                hint=_did_you_mean(capability, content.capabilities,
+                                   "capabilities are the keys of content/capabilities.yaml; define it there.")))
+    for index, offer in enumerate(model.offers):
+        if ("provider", offer.provider) not in content.origins:
+            problems.append(origin.problem(
+                Code.UNKNOWN_PROVIDER, ("offers", index, "provider"), f'unknown provider "{offer.provider}".',
+                hint=_did_you_mean(offer.provider, content.providers,
+                                   "providers are the keys of content/providers.yaml; define it there.")))
+    for benchmark_id, scores in model.benchmarks.items():
         benchmark = content.benchmarks.get(benchmark_id)
         if benchmark is None and ("benchmark", benchmark_id) not in content.origins:
             problems.append(origin.problem(
                 Code.UNKNOWN_BENCHMARK, ("benchmarks", benchmark_id), f'unknown benchmark id "{benchmark_id}".',
                 hint=_did_you_mean(benchmark_id, content.benchmarks, "benchmark ids are the keys of content/benchmarks.yaml.")))
-        elif benchmark is not None and benchmark.unit == "%" and not 0 <= score.value <= 100:
-            problems.append(origin.problem(
-                Code.BAD_VALUE, ("benchmarks", benchmark_id, "value"),
-                f"{score.value:g} is not a percentage: {benchmark.name} is measured in % (0 to 100).",
-                hint="write the percentage, e.g. 64.4 for 64.4%."))
+        for index, score in enumerate(scores):
+            if score.measured_on is not None and score.measured_on.slug is not None:
+                resolve(score_path(origin, benchmark_id, index, "measured_on"), score.measured_on.slug)
+            if benchmark is not None:
+                _check_score(score, benchmark, origin, index, problems)
+
+
+def _check_score(score: Score, benchmark: Benchmark, origin: Origin, index: int, problems: list[Problem]) -> None:
+    """A score's variant must be declared, and a percentage must lie on its scale."""
+    if score.variant is not None and score.variant not in benchmark.variants:
+        declared = ", ".join(benchmark.variants)
+        problems.append(origin.problem(
+            Code.UNKNOWN_VARIANT, score_path(origin, benchmark.id, index, "variant"),
+            f'{benchmark.name} has no variant "{score.variant}".',
+            hint=_did_you_mean(score.variant, benchmark.variants,
+                               f"its variants are: {declared}." if declared else
+                               f"declare it under {benchmark.id}: variants: in content/benchmarks.yaml.")))
+    top = benchmark.scale_max
+    if benchmark.unit == "%" and top is not None and not 0 <= score.value <= top:
+        if benchmark.is_fraction:
+            message = f"{score.value:g} is not a fraction: {benchmark.name} is written on the fraction scale (0 to 1)."
+            hint = "write 0.644 for 64.4%, or set scale: percent on the benchmark to write percentages."
+        else:
+            message = f"{score.value:g} is not a percentage: {benchmark.name} is measured in % (0 to 100)."
+            hint = "write the percentage, e.g. 64.4 for 64.4%."
+        problems.append(origin.problem(Code.BAD_VALUE, score_path(origin, benchmark.id, index, "value"), message, hint=hint))
 
 
 def _check_comparison(comparison: Comparison, content: Content, problems: list[Problem]) -> None:
@@ -263,12 +366,18 @@ def _check_comparison(comparison: Comparison, content: Content, problems: list[P
                 Code.UNRESOLVED_REFERENCE, ("models", index), f'no model has the slug "{slug}".',
                 hint=_did_you_mean(slug, content.models, _SLUG_HINT)))
     for index, column in enumerate(comparison.columns):
-        if ("benchmark", column) not in content.origins and column not in BUILTIN_COLUMNS:
+        benchmark_id, _, variant = column.partition(".")
+        if ("benchmark", benchmark_id) not in content.origins and column not in BUILTIN_COLUMNS:
             choices = [*BUILTIN_COLUMNS, *content.benchmarks]
             close = difflib.get_close_matches(column, choices, n=1)
             hint = f'did you mean "{close[0]}"?' if close else (
                 f"a column is a benchmark id or one of: {', '.join(BUILTIN_COLUMNS)}.")
             problems.append(origin.problem(Code.UNKNOWN_COLUMN, ("columns", index), f'unknown column "{column}".', hint=hint))
+        elif variant and benchmark_id in content.benchmarks and variant not in content.benchmarks[benchmark_id].variants:
+            benchmark = content.benchmarks[benchmark_id]
+            problems.append(origin.problem(
+                Code.UNKNOWN_VARIANT, ("columns", index), f'{benchmark.name} has no variant "{variant}".',
+                hint=_did_you_mean(variant, benchmark.variants, f"declare it under {benchmark_id}: variants: in content/benchmarks.yaml.")))
     for name, values in (("models", comparison.models), ("columns", comparison.columns)):
         for index, value in enumerate(values):
             if value in values[:index]:
@@ -289,12 +398,34 @@ def _did_you_mean(wrong: str, known: Mapping[str, object], fallback: str) -> str
 
 
 def _term_names(taxonomy: str, model: Model) -> dict[str, str]:
-    """Term slug -> the name this model spells it with, for each of the model's terms."""
-    names = [model.developer] if taxonomy == "developers" else getattr(model, taxonomy)
+    """Term slug -> the name this model spells it with, for each of the model's terms.
+
+    Modalities are the inputs; `outputs` are the outputs other than text (text is every
+    chat model's); a capability's term is keyed by its id.
+    """
+    if taxonomy == "capabilities":
+        return {capability: capability for capability in model.capabilities}
+    if taxonomy == "developers":
+        names = [model.developer]
+    elif taxonomy == "modalities":
+        names = model.modalities.input
+    elif taxonomy == "outputs":
+        names = [output for output in model.modalities.output if output != "text"]
+    else:
+        names = getattr(model, taxonomy)
     found: dict[str, str] = {}
     for name in names:
         found.setdefault(slugify(name), name)
     return found
+
+
+def _providers_of(model: Model) -> list[str]:
+    return [offer.provider for offer in model.offers]
+
+
+def _boards_of(model: Model) -> list[str]:
+    """The leaderboards a model is ranked on: one per score, by benchmark and variant."""
+    return [board_key(benchmark_id, score.variant) for benchmark_id, score in model.scores]
 
 
 def _parent(ref_field: str) -> Callable[[Model], list[str]]:
@@ -329,10 +460,12 @@ class _Derivation:
     def catalog(self) -> Catalog:
         benchmarks = self._keyed("benchmarks", None, self.content.benchmarks.get, self.content.benchmarks, sort=False)
         comparisons = self._keyed("comparisons", None, self.content.comparisons.get, self.content.comparisons)
-        taxonomies = self._keyed("taxonomies", None, self._taxonomy, TAXONOMIES, sort=False)
+        taxonomies = self._keyed("taxonomies", None, self._taxonomy, (*TAXONOMIES, *OPTIONAL_TAXONOMIES), sort=False)
         leaderboards = self._leaderboards(benchmarks)
+        providers = self._keyed("providers", None, self.content.providers.get, self.content.providers, sort=False)
+        offers_by_provider = self._offers_by_provider(providers)
         listed = self._listed()
-        listings = self._listings(listed, taxonomies, leaderboards)
+        listings = self._listings(listed, taxonomies, leaderboards, offers_by_provider)
         return Catalog(
             site=self.site,
             models=self.models,
@@ -345,9 +478,12 @@ class _Derivation:
                                        _comparisons_of(comparisons)),
             taxonomies=taxonomies,
             leaderboards=leaderboards,
-            ranks=self._ranks(leaderboards, benchmarks),
-            benchmark_tops=self._keyed("benchmark_tops", self._boards_touched(leaderboards), lambda bid: _top(leaderboards[bid]),
-                                       leaderboards),
+            ranks=self._ranks(leaderboards),
+            benchmark_tops=self._benchmark_tops(leaderboards, benchmarks),
+            capabilities=self._keyed("capabilities", None, self.content.capabilities.get, self.content.capabilities,
+                                     sort=False),
+            providers=providers,
+            offers_by_provider=offers_by_provider,
             listings=listings,
             listing_sizes=self._keyed("listing_sizes", None, lambda key: sum(map(len, listings[key].values())), listings),
             facets=self._facets(listed, taxonomies, leaderboards, benchmarks),
@@ -381,13 +517,20 @@ class _Derivation:
             return old
         return FrozenDict(merged)
 
-    def _touched(self, keys_of: Callable[[Model], Iterable[str]]) -> set[str] | None:
-        """Return the keys that changed models reach before or after their change, or None for all keys."""
+    def _touched(self, keys_of: Callable[[Model], Iterable[str]], depends: Callable[[Model], Any]) -> set[str] | None:
+        """Return the keys that changed models reach before or after their change, or None for all keys.
+
+        A model whose `depends(model)` (what a structure reads of it) is as it was
+        reaches no key: a new summary moves no model in a leaderboard.
+        """
         if self.changed is None:
             return None
         touched: set[str] = set()
         for slug in self.changed:
-            for model in (self.old_models.get(slug), self.models.get(slug)):
+            old, new = self.old_models.get(slug), self.models.get(slug)
+            if old is not None and new is not None and depends(old) == depends(new):
+                continue
+            for model in (old, new):
                 if model is not None:
                     touched.update(keys_of(model))
         return touched
@@ -423,9 +566,15 @@ class _Derivation:
             return self.old_models
         return FrozenDict(fresh)
 
-    def _taxonomy(self, taxonomy: str) -> Mapping[str, Term]:
+    def _taxonomy(self, taxonomy: str) -> Mapping[str, Term] | None:
+        """A taxonomy's terms; None for one of the optional taxonomies while no model fills it."""
+        terms = self._terms(taxonomy)
+        return None if not terms and taxonomy in OPTIONAL_TAXONOMIES else terms
+
+    def _terms(self, taxonomy: str) -> Mapping[str, Term]:
         old: Mapping[str, Term] = self._old("taxonomies").get(taxonomy, EMPTY)
-        touched = self._touched(lambda m: _term_names(taxonomy, m))
+        touched = self._touched(lambda m: _term_names(taxonomy, m),
+                                lambda m: (_term_names(taxonomy, m), _order_key(m), m.is_listed))
         if touched is None:
             grouped: dict[str, list[str]] = {}
             for slug, model in self.models.items():
@@ -441,25 +590,45 @@ class _Derivation:
         return self._keyed("", touched, compute, (), old=old)
 
     def _term(self, taxonomy: str, term: str, members: Iterable[str]) -> Term:
-        """A term with its models, listed ones first, newest first, named as its newest model spells it."""
+        """A term with its models, listed ones first, newest first, named as its newest model spells it;
+        a capability is named and described by its definition in content/capabilities.yaml."""
         ordered = sorted(members, key=lambda s: (not self.models[s].is_listed, self.position[s]))
         name = _term_names(taxonomy, self.models[min(ordered, key=self.position.__getitem__)])[term]
-        return Term(taxonomy, term, name, tuple(ordered), sum(self.models[s].is_listed for s in ordered))
+        defined = self.content.capabilities.get(term) if taxonomy == "capabilities" else None
+        return Term(taxonomy, term, defined.name if defined else name, tuple(ordered),
+                    sum(self.models[s].is_listed for s in ordered), defined.description if defined else None)
 
     def _leaderboards(self, benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
+        """One board per benchmark and one per variant it declares: two variants are never ranked together."""
         old: Mapping[str, tuple[Ranked, ...]] = self._old("leaderboards")
-        touched = self._touched(lambda m: m.benchmarks)
+        boards = {board_key(bid, variant): (benchmark, variant) for bid, benchmark in benchmarks.items()
+                  for variant in (None, *benchmark.variants)}
+        touched = self._touched(_boards_of, lambda m: (m.benchmarks, m.name))
         if touched is not None:
-            touched |= benchmarks.keys() - old.keys()
+            touched = (touched & boards.keys()) | (boards.keys() - old.keys())
 
-        def compute(bid: str) -> tuple[Ranked, ...]:
+        def compute(key: str) -> tuple[Ranked, ...]:
+            benchmark, variant = boards[key]
             if touched is None:
-                members = [slug for slug, model in self.models.items() if bid in model.benchmarks]
+                members = [slug for slug, model in self.models.items() if key in _boards_of(model)]
             else:
-                members = self._members((row.slug for row in old.get(bid, ())), lambda m: bid in m.benchmarks)
-            return _board(benchmarks[bid], [(self.models[s], self.models[s].benchmarks[bid]) for s in members])
+                members = self._members((row.slug for row in old.get(key, ())), lambda m: key in _boards_of(m))
+            return _board(benchmark, [(self.models[s], self.models[s].score_of(benchmark.id, variant)) for s in members])
 
-        return self._keyed("leaderboards", touched, compute, benchmarks, sort=False)
+        return self._keyed("leaderboards", touched, compute, boards, sort=False)
+
+    def _benchmark_tops(self, leaderboards: Mapping[str, tuple[Ranked, ...]],
+                        benchmarks: Mapping[str, Benchmark]) -> Mapping[str, float]:
+        """The largest value on each benchmark's boards (a board's first row, or its last when lower is better)."""
+        boards = self._boards_touched(leaderboards)
+        touched = None if boards is None else {key.partition(".")[0] for key in boards}
+
+        def compute(benchmark_id: str) -> float | None:
+            tops = [_top(leaderboards[board_key(benchmark_id, variant)])
+                    for variant in (None, *benchmarks[benchmark_id].variants)]
+            return max((top for top in tops if top is not None), default=None)
+
+        return self._keyed("benchmark_tops", touched, compute, benchmarks)
 
     def _boards_touched(self, leaderboards: Mapping[str, tuple[Ranked, ...]]) -> set[str] | None:
         """Benchmarks whose leaderboard is not the very one it was, or None for all."""
@@ -468,7 +637,7 @@ class _Derivation:
         old = self._old("leaderboards")
         return {bid for bid, rows in leaderboards.items() if old.get(bid) is not rows} | (old.keys() - leaderboards.keys())
 
-    def _ranks(self, leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping:
+    def _ranks(self, leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping:
         old: Mapping[str, Mapping[str, tuple[int, int]]] = self._old("ranks")
         boards = self._boards_touched(leaderboards)
         if boards is None:
@@ -490,16 +659,36 @@ class _Derivation:
             model = self.models.get(slug)
             if model is None:
                 return None
-            before = old_ranks.get(slug, EMPTY)
-            ranks = {bid: placed[bid][slug] if bid in placed else before[bid]
-                     for bid in benchmarks if bid in model.benchmarks}
+            before, its_boards = old_ranks.get(slug, EMPTY), _boards_of(model)
+            ranks = {key: placed[key][slug] if key in placed else before[key]
+                     for key in leaderboards if key in its_boards}
             return FrozenDict(ranks) if ranks else None
 
         return self._keyed("ranks", touched, compute, ())
 
+    def _offers_by_provider(self, providers: Mapping[str, Provider]) -> Mapping[str, tuple[ProviderOffer, ...]]:
+        """Every provider with the offers of its models: listed models first, newest first."""
+        old: Mapping[str, tuple[ProviderOffer, ...]] = self._old("offers_by_provider")
+        at = _providers_of
+        touched = self._touched(at, lambda m: (m.offers, _order_key(m), m.is_listed))
+        if touched is not None:
+            touched = (touched & providers.keys()) | (providers.keys() - old.keys())
+
+        def compute(provider: str) -> tuple[ProviderOffer, ...]:
+            if touched is None:
+                members = [slug for slug, model in self.models.items() if provider in at(model)]
+            else:
+                members = self._members(dict.fromkeys(row.slug for row in old.get(provider, ())),
+                                        lambda m: provider in at(m))
+            ordered = sorted(members, key=lambda s: (not self.models[s].is_listed, self.position[s]))
+            return tuple(ProviderOffer(s, offer) for s in ordered for offer in self.models[s].offers
+                         if offer.provider == provider)
+
+        return self._keyed("offers_by_provider", touched, compute, providers, sort=False)
+
     def _reverse(self, name: str, parent: Callable[[Model], list[str]]) -> Mapping[str, tuple[str, ...]]:
         old: Mapping[str, tuple[str, ...]] = self._old(name)
-        touched = self._touched(parent)
+        touched = self._touched(parent, lambda m: (parent(m), _order_key(m)))
         if touched is None:
             found: dict[str, list[str]] = {}
             for slug, model in self.models.items():
@@ -520,7 +709,8 @@ class _Derivation:
         return tuple(slug for slug, model in self.models.items() if model.is_listed)
 
     def _listings(self, listed: tuple[str, ...], taxonomies: Mapping[str, Mapping[str, Term]],
-                  leaderboards: Mapping[str, tuple[Ranked, ...]]) -> Mapping[str, Mapping[int, tuple]]:
+                  leaderboards: Mapping[str, tuple[Ranked, ...]],
+                  offers_by_provider: Mapping[str, tuple[ProviderOffer, ...]]) -> Mapping[str, Mapping[int, tuple]]:
         old: Mapping[str, Mapping[int, tuple]] = self._old("listings")
         items: dict[str, tuple] = {"current": listed}
         if self._order_moved(lambda m: m.name):
@@ -530,8 +720,11 @@ class _Derivation:
                 items.update((f"{taxonomy}/{slug}", term.slugs) for slug, term in terms.items())
         boards = self._boards_touched(leaderboards)
         items.update((f"benchmarks/{bid}", rows) for bid, rows in leaderboards.items() if boards is None or bid in boards)
+        old_offers = self._old("offers_by_provider")
+        items.update((f"providers/{provider}", rows) for provider, rows in offers_by_provider.items()
+                     if old_offers.get(provider) is not rows)
         keys = ["current", "all"] + [f"{t}/{slug}" for t, terms in taxonomies.items() for slug in terms] + [
-            f"benchmarks/{bid}" for bid in leaderboards]
+            f"benchmarks/{bid}" for bid in leaderboards] + [f"providers/{provider}" for provider in offers_by_provider]
         touched = None if self.previous is None else set(items) | (old.keys() - set(keys))
 
         def compute(key: str) -> Mapping[int, tuple] | None:
@@ -546,17 +739,19 @@ class _Derivation:
                 leaderboards: Mapping[str, tuple[Ranked, ...]], benchmarks: Mapping[str, Benchmark]) -> Mapping:
         """The catalog page's filter choices: terms of listed models, benchmarks with their listed results."""
         old_counts = {f.value: f.count for f in self._old("facets").get("benchmarks", ())}
-        touched = self._touched(lambda m: m.benchmarks)
+        touched = self._touched(_boards_of, lambda m: (_boards_of(m), m.is_listed))
 
-        def count(bid: str) -> int:
-            if touched is not None and bid not in touched and bid in old_counts:
-                return old_counts[bid]
-            return sum(self.models[row.slug].is_listed for row in leaderboards[bid])
+        def count(key: str) -> int:
+            if touched is not None and key not in touched and key in old_counts:
+                return old_counts[key]
+            return sum(self.models[row.slug].is_listed for row in leaderboards[key])
 
         facets = {taxonomy: tuple(sorted((Facet(t.slug, t.name, t.listed) for t in terms.values() if t.listed),
                                          key=lambda f: f.label.lower()))
                   for taxonomy, terms in taxonomies.items()}
-        facets["benchmarks"] = tuple(Facet(bid, b.name, count(bid)) for bid, b in benchmarks.items())
+        facets["benchmarks"] = tuple(Facet(board_key(bid, variant), board_label(benchmark, variant),
+                                           count(board_key(bid, variant)))
+                                     for bid, benchmark in benchmarks.items() for variant in (None, *benchmark.variants))
         return self._keyed("facets", None, facets.get, facets, sort=False)
 
     def _newest(self) -> tuple[str, ...]:
@@ -570,7 +765,9 @@ class _Derivation:
         if not self.changed:
             return old
         candidates = {s for s in old if s in self.models} | {s for s in self.changed if s in self.models}
-        if any(slug in self.changed for slug in old) and len(candidates) < len(self.models):
+        fell = [s for s in old if s in self.changed and (s not in self.models or
+                                                         _feed_key(self.models[s]) < _feed_key(self.old_models[s]))]
+        if fell and len(candidates) < len(self.models):
             candidates = set(self.models)  # one of them fell back or left: the next in line could be any model
         newest = top(candidates)
         return old if newest == old else newest

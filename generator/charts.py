@@ -96,10 +96,12 @@ def _chart(chart_id: str, title: str, items: Sequence[_Item], top: float | None,
 def _score_item(name: str, score: Score, benchmark: Benchmark, show_setting: bool) -> _Item:
     label = name
     if show_setting:
-        label += f" ({score.setting or 'setting not stated'})"
+        label += f" ({score.condition or 'setting not stated'})"
     if score.self_reported:
         label += " · self-reported"
-    hedged = score.approx or score.estimated or score.self_reported
+    if score.measured_on is not None:
+        label += " · measured on its base model"
+    hedged = score.approx or score.estimated or score.self_reported or score.measured_on is not None
     return _Item(label, score.value, filters.score_text(score, benchmark), hedged)
 
 
@@ -108,17 +110,18 @@ def leaderboard_chart(board: Leaderboard, names: Mapping[str, str]) -> BarChart:
     benchmark, rows = board.benchmark, board.rows[:LEADERBOARD_BARS]
     items = [_score_item(f"{r.rank}. {names[r.slug]}", r.score, benchmark, board.note is not None) for r in rows]
     shown = f"top {len(rows)} of {board.total}" if board.total > len(rows) else f"{len(rows)} models"
-    return _chart(f"chart-{benchmark.id}", f"{benchmark.name}: {shown}", items, benchmark.scale_max,
+    return _chart(f"chart-{board.key}", f"{board.label}: {shown}", items, benchmark.scale_max,
                   _benchmark_scale(benchmark), benchmark.higher_is_better)
 
 
 def _benchmark_scale(benchmark: Benchmark):
-    return lambda top: filters.number(top) + filters.unit_suffix(benchmark)
+    return lambda top: filters.number(filters.shown(top, benchmark)) + filters.unit_suffix(benchmark)
 
 
 _BUILTIN_SCALES = {
     "parameters": filters.human_count,
     "context_window": lambda top: filters.tokens(int(top)) + " tokens",
+    "output_limit": lambda top: filters.tokens(int(top)) + " tokens",
 }
 
 

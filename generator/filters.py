@@ -37,13 +37,17 @@ def parameters(value: Parameters) -> str:
 
 
 def tokens(value: int) -> str:
-    """Return a context window as "128K" or "1M": 128000 and 131072 both read "128K", as model cards write them."""
-    for size, suffix in ((10**6, "M"), (1 << 20, "M"), (10**3, "K"), (1 << 10, "K")):
-        if value >= size and value % size == 0:
-            return f"{value // size}{suffix}"
-    for size, suffix in ((1e6, "M"), (1e3, "K")):
-        if value >= size:
-            return f"{value / size:.3g}{suffix}"
+    """Return a token count as "128K" or "1M": 128000 and 131072 both read "128K", as model cards write them.
+
+    The unit goes by size first, so 1,050,000 reads "1.05M" (never "1050K"); a round
+    multiple of a thousand or of 1,024 is then printed whole.
+    """
+    for decimal, binary, suffix in ((10**6, 1 << 20, "M"), (10**3, 1 << 10, "K")):
+        if value >= decimal:
+            for size in (decimal, binary):
+                if value % size == 0:
+                    return f"{value // size}{suffix}"
+            return f"{value / decimal:.3g}{suffix}"
     return str(value)
 
 
@@ -63,8 +67,17 @@ _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "�
 
 
 def money(value: float, currency: str) -> str:
-    """Return a price as "$0.15" or "0.15 CHF"."""
-    amount = f"{value:.2f}" if value >= 0.1 or value == 0 else f"{value:.4g}"
+    """Return a price as "$0.15", "$0.625", "$0.075", "$0.00002" or "0.15 CHF" (never in e-notation).
+
+    Cents are shown always; smaller fractions only where a price has them (a cache
+    price of $0.625 must not read "$0.62").
+    """
+    if value == 0 or (value >= 0.1 and abs(round(value, 2) - value) < 1e-9):
+        amount = f"{value:.2f}"
+    elif value >= 0.1:
+        amount = f"{value:.4f}".rstrip("0")
+    else:  # four significant digits, written out: 2e-05 reads "0.00002"
+        amount = f"{float(f'{value:.4g}'):.12f}".rstrip("0")
     sign = _CURRENCY_SIGNS.get(currency)
     return f"{sign}{amount}" if sign else f"{amount} {currency}"
 
@@ -75,6 +88,35 @@ def price_pair(pricing: Pricing) -> str:
     return " / ".join(sides)
 
 
+def modality(name: str) -> str:
+    """Return a modality as pages name it: "Text", "PDF"."""
+    return "PDF" if name == "pdf" else name.capitalize()
+
+
+UNIT_LABELS = {"image": "image", "second": "second", "minute": "minute", "request": "request", "page": "page",
+               "million_characters": "1M characters"}
+
+
+def unit_prices(pricing: Pricing) -> str:
+    """Return per-unit prices as "$0.04 / image" (several joined by " · "); "" when there are none."""
+    charged = pricing.per_unit.charged() if pricing.per_unit else []
+    return " · ".join(f"{money(price, pricing.currency)} / {UNIT_LABELS[unit]}" for unit, price in charged)
+
+
+def pricing_text(pricing: Pricing) -> str:
+    """Return a price in one line: "Free", "$0.15 / $0.60" (per 1M tokens in / out), "$0.04 / image",
+    or the plan ("Subscription"); a free or plan price never reads "$0.00"."""
+    if pricing.free:
+        return "Free"
+    if pricing.token_priced:
+        return price_pair(pricing)
+    if pricing.per_unit and pricing.per_unit.charged():
+        return unit_prices(pricing)
+    if pricing.plan:
+        return pricing.plan[:1].upper() + pricing.plan[1:]
+    return price_pair(pricing)
+
+
 def unit_suffix(benchmark: Benchmark) -> str:
     """Return how a unit follows a number: "%" sticks, other units follow a space."""
     if not benchmark.unit:
@@ -82,9 +124,14 @@ def unit_suffix(benchmark: Benchmark) -> str:
     return benchmark.unit if benchmark.unit in ("%",) or benchmark.unit.startswith("/") else f"\u00a0{benchmark.unit}"
 
 
+def shown(value: float, benchmark: Benchmark) -> float:
+    """Return a figure as pages print it: a fraction-scale percentage (0.93) as 93."""
+    return value * 100 if benchmark.is_fraction else value
+
+
 def score_text(score: Score, benchmark: Benchmark) -> str:
     """Return "~64.4%" or "45% est.": the figure with its unit and its approximate and estimated marks."""
-    text = ("~" if score.approx else "") + number(score.value) + unit_suffix(benchmark)
+    text = ("~" if score.approx else "") + number(shown(score.value, benchmark)) + unit_suffix(benchmark)
     return text + " est." if score.estimated else text
 
 
@@ -109,11 +156,28 @@ def atom_date(iso: str) -> str:
 # cost a fraction of the equivalent Jinja macros, and escaping stays explicit.
 
 
+EVALUATOR_LABELS = {"developer": "Developer", "third_party": "Third party", "platform": "Platform (verified)"}
+EVALUATOR_TITLES = {
+    "developer": "Self-reported by the developer, not independently measured",
+    "third_party": "Measured by an independent party",
+    "platform": "Measured by the platform that hosts the results (a verified evaluation)",
+}
+
+
 def marks_title(score: Score) -> str:
-    """Return the tooltip naming a figure's marks: approximate, estimated, self-reported."""
+    """Return the tooltip naming a figure's marks: approximate, estimated, self-reported, measured on another model."""
     marks = (("Approximate figure", score.approx), ("Estimate, not a measurement", score.estimated),
-             ("Self-reported by the developer", score.self_reported))
+             ("Self-reported by the developer", score.self_reported),
+             ("Measured on another model", score.measured_on is not None))
     return "; ".join(text for text, on in marks if on)
+
+
+def score_details(score: Score) -> str:
+    """Return how a figure was measured, beyond its setting: "accuracy · test split · 5-shot · v2"."""
+    parts = [score.metric, f"{score.split} split" if score.split else None,
+             f"{score.shots}-shot" if score.shots is not None and score.setting is not None else None,
+             f"version {score.version}" if score.version else None]
+    return " · ".join(part for part in parts if part)
 
 
 class Snippets:
@@ -134,6 +198,8 @@ class Snippets:
             html = f'<span class="score" title="{escape(why)}">{text}</span>' if why else f'<span class="score">{text}</span>'
         if score.self_reported:
             html += ' <span class="mark" title="Self-reported by the developer, not independently measured">self-reported</span>'
+        if score.measured_on is not None:
+            html += ' <span class="mark mark-base" title="Measured on another model, not this one">base model</span>'
         return Markup(html)
 
     def source_link(self, source: Source) -> Markup:
@@ -142,19 +208,32 @@ class Snippets:
 
     @staticmethod
     def status_badge(model: Model) -> Markup:
-        if model.status == "active":
-            return Markup("")
-        return Markup(f'<span class="badge badge-{escape(model.status)}">{escape(status_label(model))}</span>')
+        """The marks a listing row carries beside a model's name (see `status_marks`)."""
+        html = ""
+        for kind, text, title in status_marks(model):
+            space = " " if kind == "draft" else ""
+            title_attr = f' title="{escape(title)}"' if title else ""
+            html += f'{space}<span class="badge badge-{escape(kind)}"{title_attr}>{escape(text)}</span>'
+        return Markup(html)
 
     @staticmethod
     def missing(reason: str = "Not published") -> Markup:
         return Markup(f'<span class="missing" title="{escape(reason)}">—<span class="visually-hidden"> ({escape(reason.lower())})</span></span>')
 
 
-def status_label(model: Model) -> str:
-    """Return how a model's status reads on its badge: "Retired 1 January 2024", "Deprecated"."""
-    since = f" {long_date(model.status_date)}" if model.status_date else ""
-    return model.status.capitalize() + since
+DRAFT_TITLE = "Not published: a build leaves drafts out"
+
+
+def status_marks(model: Model) -> list[tuple[str, str, str | None]]:
+    """Return the badges beside a model's name in a listing, as (kind, text, tooltip): draft (only a
+    preview shows drafts), preview, deprecated, retired ("Retired 1 January 2024")."""
+    marks: list[tuple[str, str, str | None]] = [("draft", "Draft", DRAFT_TITLE)] if model.draft else []
+    if model.status == "preview":
+        marks.append(("preview", "Preview", None))
+    elif model.status != "active":
+        since = f" {long_date(model.status_date)}" if model.status_date else ""
+        marks.append((model.status, model.status.capitalize() + since, None))
+    return marks
 
 
 def host(url: str) -> str:

@@ -18,6 +18,7 @@ modelcat, or one that cannot be read, is discarded.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -37,9 +38,6 @@ from pydantic import BaseModel
 from generator import __version__
 from generator.catalog import Catalog
 from generator.errors import Problem
-from generator.load import Source
-from generator.render import PagePlan
-from generator.validate import Validated
 
 log = logging.getLogger(__name__)
 
@@ -65,20 +63,14 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def default_cache_dir(site_dir: Path, out_dir: Path) -> Path:
-    """Return this site's cache folder under $XDG_CACHE_HOME/modelcat (or ~/.cache/modelcat)."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelcat"
-    site, out = site_dir.resolve(), out_dir.resolve()
-    key = hashlib.blake2b(f"{site}\0{out}".encode(), digest_size=6).hexdigest()
-    return root / f"{site.name or 'site'}-{key}"
-
-
 # --- What a page reads ------------------------------------------------------------
 
 Read = tuple
 """A path into the world: ("models", "x", "name"), ("listings", "current", 2), ("templates", "base.html").
 The last part may be KEYS, for the keys of a mapping in order."""
 KEYS = "*keys"
+ALL = "*all"
+"""Reading every value of a mapping at once (`values()`, `items()`): cheaper to note than each key."""
 MISSING = object()
 """What a read of an absent key returns."""
 
@@ -104,12 +96,21 @@ def resolve(world: World, read: Read) -> Any:
     for part in rest:
         if part == KEYS:
             return tuple(value)
+        if part == ALL:
+            return _ordered(value)
         if isinstance(value, Mapping):
             value = value.get(part, MISSING)
             if value is MISSING:
                 return MISSING
         else:
             value = getattr(value, part)
+    return value
+
+
+def _ordered(value: Any) -> Any:
+    """Return a mapping as nested (key, value) pairs, so that comparing two also compares their order."""
+    if isinstance(value, Mapping):
+        return tuple((key, _ordered(item)) for key, item in value.items())
     return value
 
 
@@ -123,6 +124,18 @@ class _Sink:
     def add(self, read: Read) -> None:
         if self.reads is not None:
             self.reads.add(self._interned.setdefault(read, read))
+
+    @contextlib.contextmanager
+    def apart(self) -> Iterator[set[Read]]:
+        """Collect the reads made meanwhile on their own as well (they still count for the page)."""
+        outer, inner = self.reads, set()
+        self.reads = inner
+        try:
+            yield inner
+        finally:
+            self.reads = outer
+            if outer is not None:
+                outer |= inner
 
 
 class _MappingView(Mapping):
@@ -152,6 +165,14 @@ class _MappingView(Mapping):
     def __iter__(self) -> Iterator:
         self._sink.add((*self._path, KEYS))
         return iter(self._mapping)
+
+    def values(self) -> Any:
+        self._sink.add((*self._path, ALL))
+        return self._mapping.values()
+
+    def items(self) -> Any:
+        self._sink.add((*self._path, ALL))
+        return self._mapping.items()
 
     def __len__(self) -> int:
         self._sink.add((*self._path, KEYS))
@@ -232,6 +253,32 @@ class _RecordingLoader(jinja2.BaseLoader):
         return source, filename, noted
 
 
+def _template_class(sink: _Sink) -> type[jinja2.Template]:
+    """Return a Template class whose imported modules note, on every page, the templates they load.
+
+    Jinja makes a template's module (running its imports) once and keeps it; a page
+    that imports it later would not load what the module loaded. So the loads made
+    while the module is made are kept with it and noted again for each page that
+    imports it. (A changed template gets a new environment, so no module outlives
+    the templates it was made from.)
+    """
+
+    class NotedTemplate(jinja2.Template):
+        _loads: tuple[Read, ...] = ()
+
+        def _get_default_module(self, ctx: Any = None) -> Any:
+            if self._module is not None and (ctx is None or not ctx.globals_keys - self.globals.keys()):
+                for read in self._loads:
+                    sink.add(read)
+                return self._module
+            with sink.apart() as loads:
+                module = super()._get_default_module(ctx)
+            self._loads = tuple(loads)
+            return module
+
+    return NotedTemplate
+
+
 # --- The state kept between builds ------------------------------------------------
 
 
@@ -251,11 +298,10 @@ class Output:
     """A file the last build published, and what it read to make it."""
 
     plan: Any
-    """The PagePlan (or static file) it was made from."""
+    """The PagePlan it was made from."""
     reads: tuple[Read, ...]
     digest: str
-    size: int = 0
-    mtime_ns: int = 0
+    """Hash of its bytes: a page rendered again to the same bytes is not written again."""
 
 
 @dataclass
@@ -280,10 +326,8 @@ class _Bulk:
     """The large part: parsed entries, the catalog, and what every output read."""
 
     version: str = CODE_VERSION
-    entries: dict[str, tuple[str, Validated]] = field(default_factory=dict)
-    """Content file (relative) -> (hash of its bytes, its validated entry)."""
-    lints: dict[str, tuple[str, list[Problem]]] = field(default_factory=dict)
-    """Model file (relative) -> (hash of its bytes, the benchmarks and the day; its own warnings)."""
+    loaded: Any = None
+    """What the last build made of every content file; kept even when that build failed."""
     world: World | None = None
     """What the published outputs were made from."""
     plan: list | None = None
@@ -307,6 +351,8 @@ class Tracker:
         self._sink = _Sink()
         self._verified = False
         """Set once this process has published (or checked) the output: it then trusts it."""
+        self._damaged: set[str] = set()
+        """Published files found deleted or edited since: made again, whatever they render to."""
         self.runtime: dict[str, Any] = {}
         """Reused within one process only (compiled templates, rendered Markdown)."""
 
@@ -334,6 +380,25 @@ class Tracker:
         return self._bulk
 
     # Inputs -----------------------------------------------------------------------
+
+    def sources(self, site_dir: Path, changed: set[str] | None, find: Callable[[Path], tuple[list, list]]) -> tuple[list, list]:
+        """Return the site's content files (and the problems of listing them), listed again only when needed.
+
+        The watcher names every file that appeared, changed or went; when each of them
+        was a content file before and still is one (or is none either time), the
+        folders hold the same files as last time.
+        """
+        last = self.runtime.get("sources")
+        content, site_file = os.path.join(site_dir, "content", ""), os.path.join(site_dir, "site.yaml")
+        if last is not None and changed is not None and all(
+                (path in last[2]) == os.path.isfile(path) for path in changed
+                if path.startswith(content) or path == site_file):
+            return last[0], list(last[1])
+        sources, problems = find(site_dir)
+        listed = {str(source.file) for source in sources} | {
+            path for p in problems if os.path.isfile(path := os.path.join(site_dir, p.path))}
+        self.runtime["sources"] = (sources, problems, listed)
+        return sources, list(problems)
 
     def digests(self, files: Iterable[Path], changed: set[str] | None) -> tuple[dict[str, str], dict[str, bytes]]:
         """Return the hash of each file, and the bytes of those read to hash them.
@@ -374,20 +439,14 @@ class Tracker:
         stamps = self.manifest.outputs
         return all(path in stamps and _stat_matches(out / path, *stamps[path]) for path in outputs)
 
-    def entry(self, source: Source, file_digest: str) -> Validated | None:
-        """Return the validated entry of a file whose bytes hash as before, else None."""
-        cached = self.bulk.entries.get(source.relative)
-        return cached[1] if cached is not None and cached[0] == file_digest else None
+    @property
+    def loaded(self) -> Any:
+        """What the last build's load step made of every file (see `build`)."""
+        return self.bulk.loaded
 
-    def keep_entries(self, entries: dict[str, tuple[str, Validated]]) -> None:
-        self.bulk.entries = entries
-
-    def lints(self, relative: str, key: str) -> list[Problem] | None:
-        cached = self.bulk.lints.get(relative)
-        return cached[1] if cached is not None and cached[0] == key else None
-
-    def keep_lints(self, lints: dict[str, tuple[str, list[Problem]]]) -> None:
-        self.bulk.lints = lints
+    @loaded.setter
+    def loaded(self, loaded: Any) -> None:
+        self.bulk.loaded = loaded
 
     @property
     def catalog(self) -> Catalog | None:
@@ -422,10 +481,16 @@ class Tracker:
             stale |= self.readers.get(read, set())
         planned = {plan.output for plan in plans}
         if not self._verified:  # files deleted or edited in the output since it was published are made again
-            stale.update(path for path in outputs if not self._verify(out, [path]))
+            self._damaged = {path for path in outputs if not self._verify(out, [path])}
+            stale |= self._damaged
         todo = [plan for plan in plans if plan.output in stale or plan.output not in outputs
-                or outputs[plan.output].plan != plan]
+                or (outputs[plan.output].plan is not plan and outputs[plan.output].plan != plan)]
         return todo, sorted(outputs.keys() - planned), False
+
+    def holds(self, output: str, file_digest: str) -> bool:
+        """Whether the published output already holds these very bytes (and is intact)."""
+        record = self.bulk.outputs.get(output)
+        return record is not None and record.digest == file_digest and output not in self._damaged
 
     @property
     def readers(self) -> dict[Read, set[str]]:
@@ -461,11 +526,18 @@ class Tracker:
     # Rendering ----------------------------------------------------------------------
 
     def environment(self, make: Callable[[jinja2.BaseLoader | None], jinja2.Environment], key: tuple,
-                    folders: jinja2.BaseLoader) -> jinja2.Environment:
-        """Return a Jinja environment whose loader notes every template a page loads, kept while `key` holds."""
+                    folders: jinja2.BaseLoader, templates: Mapping[str, str]) -> jinja2.Environment:
+        """Return a Jinja environment that notes every template a page loads.
+
+        It is kept between builds while `key` and the templates' hashes hold; any change
+        to a template starts a new one, so no compiled template or imported module
+        outlives what it was made from.
+        """
+        key = (key, tuple(sorted(templates.items())))
         if self.runtime.get("environment_key") != key:
-            self.runtime["environment_key"] = key
-            self.runtime["environment"] = make(_RecordingLoader(folders, self._sink))
+            environment = make(_RecordingLoader(folders, self._sink))
+            environment.template_class = _template_class(self._sink)
+            self.runtime["environment_key"], self.runtime["environment"] = key, environment
         return self.runtime["environment"]
 
     def watching(self, catalog: Catalog) -> Callable[[Callable[[Any], Any]], tuple[Any, tuple[Read, ...]]]:
@@ -538,6 +610,7 @@ def _differing_parts(path: Read, old: Any, new: Any, found: set[Read], readers: 
     """Add to `found` every read under `path` that may return something else, descending
     only into parts that are not the very same object."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
+        found.add((*path, ALL))
         if list(old) != list(new):
             found.add((*path, KEYS))
         for key in old.keys() | new.keys():

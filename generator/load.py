@@ -81,7 +81,7 @@ class Source:
     """One content file to read."""
 
     kind: str
-    """`site`, `model`, `benchmarks`, `comparison` or `page`."""
+    """`site`, `model`, `benchmarks`, `capabilities`, `providers`, `comparison` or `page`."""
     file: Path
     relative: str
     """Relative to the site root, forward slashes: how messages name the file."""
@@ -107,6 +107,8 @@ class RawEntry:
 _SOURCES = (
     ("site", "site.yaml"),
     ("benchmarks", "content/benchmarks.yaml"),
+    ("capabilities", "content/capabilities.yaml"),
+    ("providers", "content/providers.yaml"),
     ("model", "content/models"),
     ("comparison", "content/comparisons"),
     ("page", "content/pages"),
@@ -354,8 +356,10 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         hint = "check the indentation and quoting near this line."
         if mark and _tab_before(text, mark.line, mark.column):
             hint = "YAML indents with spaces only: replace the tabs on this line with spaces."
+        elif mark and "mapping values are not allowed" in (exc.problem or "") and _colon_in_value(text, mark):
+            hint = 'quote the text: it contains ": ", which YAML reads as the start of another key; write it between double quotes.'
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {message}", line=line,
-                                             hint=hint)])
+                                             hint=hint, column=mark.column + 1 if mark else None)])
     except yaml.YAMLError as exc:
         return ParsedYaml(None, {}, [Problem(Code.YAML_SYNTAX, path, "", f"YAML syntax error: {exc}.")])
     finally:
@@ -369,6 +373,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 0, record_lines: bool = 
         return ParsedYaml(None, {}, [Problem(Code.YAML_LIMIT, path, "", str(exc), line=1 + line_offset,
                                              hint="write values out instead of expanding anchors and aliases.")])
     return ParsedYaml(data, walk.lines or {}, walk.problems)
+
+
+def _colon_in_value(text: str, mark: yaml.Mark) -> bool:
+    """Whether the error's line already had a `key: ` before the mark: an unquoted ": " inside a value
+    (`summary: Note: ...`), not a key indented too far."""
+    lines = text.splitlines()
+    return mark.line < len(lines) and re.search(r":\s", lines[mark.line][:mark.column]) is not None
 
 
 def _tab_before(text: str, line: int, column: int) -> bool:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import charts, exports, filters, tables
+from generator import charts, exports, filters, tables, workers
 from generator.catalog import Catalog, slugify
 from generator.errors import Code, Problem
-from generator.urls import SITEMAP_SIZE, TAXONOMIES, Urls, output_file
+from generator.schema import board_key
+from generator.urls import SITEMAP_SIZE, Urls, output_file
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +81,21 @@ def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     plans.append(_page("benchmarks/", "benchmarks", "benchmarks.html", _fixed_page, PageMeta(
         "benchmarks/", "Benchmarks", "Leaderboards, one per benchmark.", "benchmarks")))
     for benchmark_id in catalog.benchmarks:
+        pages = max(len(catalog.listings[f"benchmarks/{board_key(benchmark_id, variant)}"])
+                    for variant in (None, *catalog.benchmarks[benchmark_id].variants))
         plans += [_page(urls.listing(f"benchmarks/{benchmark_id}", number), "benchmark", "benchmark.html",
-                        _benchmark_page, benchmark_id, number) for number in catalog.listings[f"benchmarks/{benchmark_id}"]]
-    for taxonomy in TAXONOMIES:
+                        _benchmark_page, benchmark_id, number) for number in range(1, pages + 1)]
+    for taxonomy in catalog.taxonomies:
         plans.append(_page(urls.taxonomy(taxonomy), "taxonomy", "taxonomy_index.html", _taxonomy_page, taxonomy))
         for term in catalog.taxonomies[taxonomy]:
             plans += [_page(urls.listing(f"{taxonomy}/{term}", number), "term", "taxonomy.html", _term_page,
                             taxonomy, term, number) for number in catalog.listings[f"{taxonomy}/{term}"]]
+    if catalog.providers:
+        plans.append(_page("providers/", "providers", "providers.html", _fixed_page, PageMeta(
+            "providers/", "Providers", "Where the models can be used, and at what price.", "providers")))
+        for provider in catalog.providers:
+            plans += [_page(urls.listing(f"providers/{provider}", number), "provider", "provider.html", _provider_page,
+                            provider, number) for number in catalog.listings[f"providers/{provider}"]]
     plans += [_page(urls.page(slug), "page", "page.html", _free_page, slug) for slug in catalog.pages]
     plans.append(_page("404.html", "404", "404.html", _fixed_page, PageMeta("404.html", "Page not found", "", "404")))
     listed = [(plan.url, plan.args[0] if plan.kind == "model" else None) for plan in plans if plan.kind != "404"]
@@ -100,6 +109,8 @@ def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     plans += [PagePlan("api/index.json", "export", None, exports.index_json),
               PagePlan("api/models.json", "export", None, exports.models_json),
               PagePlan("api/models.csv", "export", None, exports.models_csv)]
+    if any(catalog.offers_by_provider.values()):
+        plans.append(PagePlan("api/offers.csv", "export", None, exports.offers_csv))
     return plans
 
 
@@ -171,33 +182,59 @@ def _comparison_page(catalog: Catalog, urls: Urls, slug: str) -> tuple[PageMeta,
 
 
 def _benchmark_page(catalog: Catalog, urls: Urls, benchmark_id: str, number: int) -> tuple[PageMeta, dict]:
+    """A benchmark's leaderboards, a page of each: one per variant, never two variants ranked together."""
     benchmark = catalog.benchmarks[benchmark_id]
-    pager = _pager(catalog, f"benchmarks/{benchmark_id}", number)
-    board = tables.leaderboard(benchmark, catalog, catalog.listings[pager.listing][number])
+    boards = tables.leaderboards(benchmark, catalog, number)
+    longest = max((f"benchmarks/{board.key}" for board in boards), key=lambda key: len(catalog.listings[key]))
+    pager = Pager(f"benchmarks/{benchmark_id}", number, len(catalog.listings[longest]), catalog.listing_sizes[longest],
+                  catalog.site.page_size)
     meta = PageMeta(urls.benchmark(benchmark_id), f"{benchmark.name} leaderboard",
                     benchmark.description or f"Models ranked by {benchmark.name}.", "benchmark")
+    return _paged_meta(meta, pager), {"benchmark": benchmark, "boards": boards, "pager": pager,
+                                      "charts": [_chart(board, catalog) if number == 1 else None for board in boards]}
+
+
+def _chart(board: tables.Leaderboard, catalog: Catalog) -> charts.BarChart | None:
     top = board.rows[:charts.LEADERBOARD_BARS]
-    chart = charts.leaderboard_chart(board, {r.slug: catalog.models[r.slug].name for r in top}) if top and number == 1 \
-        else None
-    return _paged_meta(meta, pager), {"benchmark": benchmark, "board": board, "chart": chart, "pager": pager}
+    return charts.leaderboard_chart(board, {r.slug: catalog.models[r.slug].name for r in top}) if top else None
+
+
+TAXONOMY_TITLES = {"modalities": "Modalities", "outputs": "Output modalities"}
+"""Page titles of taxonomies whose name alone would not say what they list."""
 
 
 def _taxonomy_page(catalog: Catalog, urls: Urls, taxonomy: str) -> tuple[PageMeta, dict]:
-    meta = PageMeta(urls.taxonomy(taxonomy), taxonomy.capitalize(), f"Models by {taxonomy[:-1]}.", "taxonomy")
+    title = TAXONOMY_TITLES.get(taxonomy, taxonomy.capitalize())
+    noun = {"capabilities": "capability", "outputs": "output modality"}.get(taxonomy, taxonomy[:-1])
+    meta = PageMeta(urls.taxonomy(taxonomy), title, f"Models by {noun}.", "taxonomy")
     return meta, {"taxonomy": taxonomy, "terms": catalog.taxonomies[taxonomy]}
 
 
-_TERM_NOUNS = {"developers": "by", "domains": "for", "modalities": "with input:"}
+_TERM_NOUNS = {"developers": "by", "domains": "for", "modalities": "with input:", "capabilities": "with",
+               "outputs": "with output:"}
 
 
 def _term_page(catalog: Catalog, urls: Urls, taxonomy: str, slug: str, number: int) -> tuple[PageMeta, dict]:
     term = catalog.taxonomies[taxonomy][slug]
     pager = _pager(catalog, f"{taxonomy}/{slug}", number)
     noun = _TERM_NOUNS[taxonomy]
-    meta = PageMeta(urls.term(taxonomy, slug), f"Models {noun} {term.name}", f"{len(term.slugs)} models {noun} {term.name}.",
-                    "term")
+    meta = PageMeta(urls.term(taxonomy, slug), f"Models {noun} {term.name}",
+                    term.description or f"{len(term.slugs)} models {noun} {term.name}.", "term")
     models = [catalog.models[s] for s in catalog.listings[pager.listing][number]]
     return _paged_meta(meta, pager), {"taxonomy": taxonomy, "term": term, "listing": tables.listing(models), "pager": pager}
+
+
+def _provider_page(catalog: Catalog, urls: Urls, provider_id: str, number: int) -> tuple[PageMeta, dict]:
+    """Every model a provider offers, a page at a time, with its price and limits there."""
+    provider = catalog.providers[provider_id]
+    pager = _pager(catalog, f"providers/{provider_id}", number)
+    rows = tuple(tables.offer_row(catalog.models[found.slug], found.offer)
+                 for found in catalog.listings[pager.listing][number])
+    meta = PageMeta(urls.provider(provider_id), f"Models on {provider.name}",
+                    provider.description or f"{pager.total} models on {provider.name}, with their prices there.",
+                    "provider")
+    return _paged_meta(meta, pager), {"provider": provider, "rows": rows, "columns": tables.offer_columns(rows),
+                                      "pager": pager}
 
 
 def _free_page(catalog: Catalog, urls: Urls, slug: str) -> tuple[PageMeta, dict]:
@@ -224,7 +261,49 @@ def _model_export(catalog: Catalog, urls: Urls, slug: str) -> bytes:
     return exports.model_json(model, exports.referenced_names(model, catalog), urls)
 
 
+def plan_statics(files: Mapping[str, Path], digests: Mapping[str, str]) -> list[PagePlan]:
+    """Return a plan per file of static/, copied as it is.
+
+    The file's hash, where known, is part of its plan: an edited file is another plan.
+    """
+    return [PagePlan(name, "static", None, _static_file, (str(path), digests.get(str(path), "")))
+            for name, path in files.items()]
+
+
+def _static_file(catalog: Catalog, urls: Urls, path: str, file_digest: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def collisions(plans: list[PagePlan]) -> list[Problem]:
+    """Return a problem for each static file that would replace a generated file."""
+    generated = {plan.output for plan in plans if plan.kind != "static"}
+    return [Problem(Code.URL_COLLISION, f"static/{plan.output}", "", f"this file would replace the generated page /{plan.output}.",
+                    hint="rename or remove the static file.")
+            for plan in plans if plan.kind == "static" and plan.output in generated]
+
+
 # --- Rendering ----------------------------------------------------------------------
+
+Watch = Callable[[Callable[[Catalog], bytes]], tuple[bytes, tuple]]
+"""Runs one page's rendering against a catalog; returns its bytes and what it read (see `incremental`)."""
+
+
+def render_pages(plans: list[PagePlan], catalog: Catalog, urls: Urls, env: jinja2.Environment, jobs: int,
+                 site_dir: Path, template_dirs: list[Path], watch: Watch | None = None,
+                 ) -> Iterator[list[tuple[PagePlan, bytes | None, Problem | None, tuple]]]:
+    """Render plans on every core; yield, part by part, each plan with its bytes or its problem, and its reads."""
+    watch = watch or (lambda make: (make(catalog), ()))
+
+    def render_one(plan: PagePlan) -> tuple[PagePlan, bytes | None, Problem | None, tuple]:
+        try:
+            data, reads = watch(lambda seen: render_page(env, plan, seen, urls))
+        except TemplateFailure as failure:
+            return plan, None, template_problem(failure.__cause__, plan, template_dirs, site_dir), ()
+        return plan, data, None, reads
+
+    for _, rendered in workers.run(render_one, plans, jobs, chunk=32):
+        yield rendered
+
 
 
 def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Markdown,
@@ -255,6 +334,11 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
         long_date=filters.long_date,
         number=filters.number,
         price=filters.price_pair,
+        pricing=filters.pricing_text,
+        modality=filters.modality,
+        unit_prices=filters.unit_prices,
+        money=filters.money,
+        score_details=filters.score_details,
         score=filters.score_text,
         host=filters.host,
         json_script=filters.json_script,
@@ -266,22 +350,35 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     snippets = filters.Snippets(urls.href)
     env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
                        score=snippets.score, source_link=snippets.source_link, status_badge=snippets.status_badge,
-                       missing=snippets.missing, marks_title=filters.marks_title, price_text=tables.price_text)
+                       missing=snippets.missing, marks_title=filters.marks_title)
+    # Format v2: prices and providers, leaderboards by variant, who measured a figure.
+    env.globals.update(price_text=tables.price_text, paid_from=tables.paid_from, offer_rows=tables.offer_rows,
+                       offer_columns=tables.offer_columns, price_details=tables.price_details,
+                       score_columns=tables.score_columns, board_key=board_key,
+                       leaderboards=tables.leaderboards, evaluators=filters.EVALUATOR_LABELS,
+                       evaluator_titles=filters.EVALUATOR_TITLES)
     return env
+
+
+class TemplateFailure(Exception):
+    """A template failed to render: the site author's problem, not a bug in modelcat (its cause says what)."""
 
 
 def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls: Urls) -> bytes:
     """Return one file of the site: a page rendered with its template, or a data file's bytes.
 
     Every template gets `site`, `catalog` and `page`, besides its own context. A
-    template's failure raises; `template_problem` describes it for the site's author.
+    template's failure raises TemplateFailure; anything else raised is a bug.
     """
     gathered = plan.gather(catalog, urls, *plan.args)
     if plan.template is None:
         return gathered
     meta, context = gathered
-    template = env.get_template(plan.template)
-    return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
+    try:
+        template = env.get_template(plan.template)
+        return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
+    except Exception as exc:  # noqa: BLE001 - whatever a template raises is reported as a template problem
+        raise TemplateFailure(plan.template) from exc
 
 
 def template_problem(exc: Exception, plan: PagePlan, template_dirs: list[Path], site_dir: Path) -> Problem:

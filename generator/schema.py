@@ -14,6 +14,8 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -33,10 +35,22 @@ from generator.errors import SILENCEABLE
 
 SLUG_PATTERN = r"^[a-z0-9-]+$"
 BENCHMARK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-MODALITIES = ("text", "image", "audio", "video")
-STATUSES = ("active", "deprecated", "retired")
-BUILTIN_COLUMNS = ("parameters", "context_window", "price", "license", "release_date", "developer")
+ID_PATTERN = BENCHMARK_ID_PATTERN
+"""Ids of benchmarks, their variants, capabilities and providers: the keys of their YAML files."""
+COLUMN_PATTERN = r"^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)?$"
+"""A comparison column: a built-in, a benchmark id, or `benchmark.variant`."""
+MODALITIES = ("text", "image", "audio", "video", "pdf", "file")
+STATUSES = ("active", "preview", "deprecated", "retired")
+LISTED_STATUSES = ("active", "preview")
+"""Statuses shown in default listings; deprecated and retired models stay published but leave them."""
+EVALUATORS = ("developer", "third_party", "platform")
+"""Who measured a figure: the model's developer, an independent party, or the platform that hosts the results."""
+SCALES = ("percent", "fraction")
+BUILTIN_COLUMNS = ("parameters", "context_window", "price", "license", "release_date", "developer",
+                   "output_limit", "cached_price", "knowledge_cutoff")
 """Comparison columns that are not benchmarks; each reads one field of the entries."""
+UNITS = ("image", "second", "minute", "request", "page", "million_characters")
+"""What a per-unit price can be charged by, in the order pages show them."""
 
 # Error types raised here; `validate` maps each to a problem code.
 WRONG_TYPE = "mc_wrong_type"
@@ -73,6 +87,15 @@ def _fail(kind: str, message: str, value: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, {"got": describe(value)})
 
 
+def _fail_at(at: tuple[str | int, ...], kind: str, message: str, value: Any) -> PydanticCustomError:
+    """Return a validation error found by a check of a whole mapping, located at one of its fields.
+
+    `validate` appends `at` to the error's location, so the message lands on the line
+    of the field that is wrong rather than on the mapping that holds it.
+    """
+    return PydanticCustomError(kind, message, {"got": describe(value), "at": at})
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -105,8 +128,10 @@ BenchmarkId = Annotated[str, StringConstraints(pattern=BENCHMARK_ID_PATTERN),
 
 
 _URL_CHAR = r'[^\x00-\x20<>"\\`]'
+_HOST_CHAR = r'[^\x00-\x20<>"\\`/?#@:]'
+"""No escaped quote inside these classes: JavaScript's `u` flag (ajv, editors) refuses `\\"`."""
 URL_PATTERN = (
-    r"^(?:[hH][tT][tT][pP][sS]?://[^\x00-\x20<>\"\\`/?#@:]"  # http(s), then a host
+    r"^(?:[hH][tT][tT][pP][sS]?://" + _HOST_CHAR +  # http(s), then a host
     r"|[mM][aA][iI][lL][tT][oO]:" + _URL_CHAR +  # mailto, then an address
     r"|/(?!/))" + _URL_CHAR + r"*$"  # a site path ("//host" would leave the site)
 )
@@ -227,6 +252,32 @@ TokenCount = Annotated[
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Shots = Annotated[int, Field(ge=0)]
+"""Examples given in the prompt: 0 for zero-shot."""
+
+
+def _refuse_zero_limit(value: Any) -> Any:
+    """Refuse a limit written as 0 with the rule that fixes it; `TokenCount` checks the rest.
+
+    Catalogs write `context_window: 0` for image and speech models, which have no
+    context window; a limit that does not apply is left out.
+    """
+    zero = value == 0 if _is_number(value) else (
+        isinstance(value, str) and (match := _COUNT_RE.match(value)) is not None and float(match.group(1)) == 0)
+    if zero:
+        raise _fail(BAD_VALUE, "a limit that does not apply is left out, never written as 0: remove the line "
+                               "(an image, speech or embedding model has no context window or output limit); got {got}.", value)
+    return value
+
+
+LimitTokens = Annotated[
+    TokenCount,
+    BeforeValidator(_refuse_zero_limit, json_schema_input_type=Annotated[int, Field(gt=0)] | CountText),
+]
+"""A token limit, written `131072` or `"128K"`; never 0 (a limit that does not apply is left out)."""
+
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN),
+                       _says("expected an id: lowercase letters, digits, hyphens and underscores.")]
 
 
 def _scalar_text(value: Any) -> Any:
@@ -257,12 +308,29 @@ def _shorthand(key: str, accepts: tuple[type, ...], expected: str):
 class _Strict(BaseModel):
     """Frozen, unknown keys refused, no silent coercion of types."""
 
+    __slots__ = ("__weakref__", "_derived")
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         strict=True,
         use_attribute_docstrings=True,
     )
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return `compute()`, computed once for this entry and `key`.
+
+        Entries never change, so text made from one entry and the key alone (an export
+        record, say) can be kept with the entry. The store is a slot of its own: not a
+        field, so it is not compared, dumped, pickled or copied into an edited copy.
+        """
+        try:
+            store = self._derived
+        except AttributeError:
+            store = {}
+            object.__setattr__(self, "_derived", store)
+        if key not in store:
+            store[key] = compute()
+        return store[key]
 
 
 class Source(_Strict):
@@ -294,6 +362,35 @@ class Parameters(_Strict):
 
 def _parameters_shorthand(value: Any) -> Any:
     return {"total": parse_count(value)} if not isinstance(value, dict) else value
+
+
+class Limits(_Strict):
+    """Token limits; a limit that does not apply is left out, never written as 0."""
+
+    context: LimitTokens | None = None
+    """Context window: input and output together, in tokens; "128K" is accepted."""
+    input: LimitTokens | None = None
+    """Most tokens one request may send, where that is below the context window."""
+    output: LimitTokens | None = None
+    """Most tokens one response may hold."""
+
+
+class Modalities(_Strict):
+    """What a model takes in and what it puts out."""
+
+    input: list[Literal[MODALITIES]] = []  # type: ignore[valid-type]
+    """Input modalities: text, image, audio, video, pdf, file."""
+    output: list[Literal[MODALITIES]] = []  # type: ignore[valid-type]
+    """Output modalities: text for a chat model, image for an image generator, audio for speech."""
+
+
+def _modalities_shorthand(value: Any) -> Any:
+    """A list is the first format's form: the inputs, with text out."""
+    if isinstance(value, list):
+        return {"input": value, "output": ["text"] if value else []}
+    if isinstance(value, dict):
+        return value
+    raise _fail(WRONG_TYPE, "expected a list of input modalities or {input: [...], output: [...]}; got {got}.", value)
 
 
 SpdxId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$"),
@@ -330,40 +427,115 @@ class License(_Strict):
         return f"https://spdx.org/licenses/{self.spdx}.html" if self.spdx else None
 
 
+class BatchPricing(_Strict):
+    """Prices of the batch API, for work that may wait (usually half the price)."""
+
+    input_per_mtok: NonNegative | None = None
+    """Price of one million input tokens sent in a batch."""
+    output_per_mtok: NonNegative | None = None
+    """Price of one million output tokens of a batch."""
+
+
+class PriceTier(_Strict):
+    """Prices that apply once a prompt is longer than `above` tokens."""
+
+    above: TokenCount
+    """Prompt length, in tokens of context, above which these prices apply: 200000 or "200K"."""
+    input_per_mtok: NonNegative | None = None
+    """Price of one million input tokens in this tier."""
+    output_per_mtok: NonNegative | None = None
+    """Price of one million output tokens in this tier."""
+    cached_input_per_mtok: NonNegative | None = None
+    """Price of one million cached input tokens in this tier."""
+
+
+class UnitPrices(_Strict):
+    """Prices per unit other than tokens: an image, a second of audio or video, a request."""
+
+    image: NonNegative | None = None
+    """Price of one image made (or, for an image input price, read)."""
+    second: NonNegative | None = None
+    """Price of one second of audio or video."""
+    minute: NonNegative | None = None
+    """Price of one minute of audio."""
+    request: NonNegative | None = None
+    """Price of one request, whatever its length."""
+    page: NonNegative | None = None
+    """Price of one document page."""
+    million_characters: NonNegative | None = None
+    """Price of one million characters, for speech made from text."""
+
+    def charged(self) -> list[tuple[str, float]]:
+        """Return (unit, price) for every unit with a price, in the order of `UNITS`."""
+        return [(unit, price) for unit in UNITS if (price := getattr(self, unit)) is not None]
+
+
 class Pricing(_Strict):
-    """API prices per million tokens."""
+    """API prices per million tokens, and other ways a model is charged for."""
 
     input_per_mtok: NonNegative | None = None
     """Price of one million input tokens."""
     output_per_mtok: NonNegative | None = None
     """Price of one million output tokens."""
+    cached_input_per_mtok: NonNegative | None = None
+    """Price of one million input tokens read from the prompt cache."""
+    cache_write_per_mtok: NonNegative | None = None
+    """Price of one million input tokens written to the prompt cache."""
+    reasoning_per_mtok: NonNegative | None = None
+    """Price of one million reasoning tokens, where they cost other than output tokens."""
+    audio_input_per_mtok: NonNegative | None = None
+    """Price of one million audio input tokens."""
+    audio_output_per_mtok: NonNegative | None = None
+    """Price of one million audio output tokens."""
+    batch: BatchPricing | None = None
+    """Prices of the batch API: {input_per_mtok, output_per_mtok}."""
+    tiers: list[PriceTier] = []
+    """Prices for long prompts: [{above, input_per_mtok, output_per_mtok, cached_input_per_mtok}], `above` ascending."""
+    per_unit: UnitPrices | None = None
+    """Prices per image, second, minute, request, page or million characters."""
+    free: bool = False
+    """Free to use (a free tier or a free endpoint); printed "Free", never "$0.00"."""
+    plan: Text | None = None
+    """A plan that includes the model instead of a price per use, e.g. "subscription"; printed as written."""
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), _says("expected a currency code such as USD.")] = "USD"
     """ISO 4217 currency code."""
     as_of: Date | None = None
     """When the prices were read; shown beside them."""
     note: Text | None = None
-    """Anything else about pricing (batch discounts, free tiers)."""
+    """Anything else about pricing (discounts, rate limits)."""
 
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> Pricing:
+        for index in range(1, len(self.tiers)):
+            if self.tiers[index].above <= self.tiers[index - 1].above:
+                raise _fail_at(("tiers", index, "above"), BAD_VALUE,
+                               "tiers go from the shortest prompts up: each `above` must be larger than the one before; got {got}.",
+                               self.tiers[index].above)
+        return self
 
-class Score(_Strict):
-    """One benchmark result of one model."""
+    @property
+    def token_priced(self) -> bool:
+        """Whether an input or output price per million tokens is given."""
+        return self.input_per_mtok is not None or self.output_per_mtok is not None
 
-    value: Finite
-    """The figure, in the benchmark's unit."""
-    approx: bool = False
-    """The source gives an approximate figure; printed with "~"."""
-    estimated: bool = False
-    """An estimate rather than a measurement; printed with "est."."""
-    self_reported: bool = False
-    """The developer's own claim, not an independent measurement."""
-    setting: Text | None = None
-    """How it was measured, e.g. "5-shot" or "with tools"."""
-    note: Text | None = None
-    """Context for the figure; inline Markdown."""
-    source: SourceField | None = None
-    """Where the figure comes from."""
-    date: Date | None = None
-    """When the figure was measured or published."""
+    @property
+    def rank(self) -> tuple[int, int, float, float] | None:
+        """How this price compares with others for "from $X", lower first; None when it cannot be compared.
+
+        Free comes first, then prices per million tokens (by input price, else output,
+        then by output price), then per-unit prices (by their first unit, then amount).
+        A plan alone has no price to compare.
+        """
+        if self.free:
+            return (0, 0, 0.0, 0.0)
+        if self.token_priced:
+            first = self.input_per_mtok if self.input_per_mtok is not None else self.output_per_mtok
+            return (1, 0, first, self.output_per_mtok or 0.0)  # type: ignore[return-value]
+        charged = self.per_unit.charged() if self.per_unit else []
+        if charged:
+            unit, price = charged[0]
+            return (2, UNITS.index(unit), price, 0.0)
+        return None
 
 
 class Fact(_Strict):
@@ -415,6 +587,76 @@ class OutsideModel(_Strict):
 ModelRefField = Annotated[ModelRef, BeforeValidator(_model_ref, json_schema_input_type=Slug | OutsideModel)]
 
 
+class Score(_Strict):
+    """One benchmark result of one model."""
+
+    value: Finite
+    """The figure, in the benchmark's unit (on its `scale`: 0.93 or 93 for a percentage)."""
+    variant: Identifier | None = None
+    """Which variant of the benchmark (declared under its `variants`); leaderboards rank one variant at a time."""
+    approx: bool = False
+    """The source gives an approximate figure; printed with "~"."""
+    estimated: bool = False
+    """An estimate rather than a measurement; printed with "est."."""
+    self_reported: bool = False
+    """The developer's own claim, not an independent measurement; the same as `evaluated_by: developer`."""
+    evaluated_by: Literal[EVALUATORS] | None = None  # type: ignore[valid-type]
+    """Who measured it: developer, third_party (an independent lab or leaderboard) or platform (a hub's verified evaluation)."""
+    measured_on: ModelRefField | None = None
+    """The model the figure was measured on, when not this one (a quantised model quoting its base): a slug or {name, url}."""
+    setting: Text | None = None
+    """How it was measured, e.g. "5-shot" or "with tools"."""
+    metric: Text | None = None
+    """What the figure counts, e.g. accuracy, pass@1, exact match."""
+    split: Text | None = None
+    """The part of the dataset it was measured on, e.g. test or validation."""
+    shots: Shots | None = None
+    """Examples given in the prompt: 0 for zero-shot, 5 for five-shot."""
+    harness: Text | None = None
+    """The evaluation code, e.g. "lm-evaluation-harness 0.4.2"."""
+    version: Text | None = None
+    """Version of the benchmark, e.g. "v2" or "2025-01"."""
+    note: Text | None = None
+    """Context for the figure; inline Markdown."""
+    source: SourceField | None = None
+    """Where the figure comes from."""
+    date: Date | None = None
+    """When the figure was measured or published."""
+
+    @model_validator(mode="after")
+    def _one_evaluator(self) -> Score:
+        """Make `self_reported` and `evaluated_by: developer` say the same, whichever was written.
+
+        Both are read by templates and exports; they are set here, once, on a value
+        that is not yet shared (frozen models are set through `object.__setattr__`).
+        """
+        if self.self_reported and self.evaluated_by not in (None, "developer"):
+            raise _fail_at(("evaluated_by",), BAD_VALUE,
+                           "self_reported: true says the developer measured this figure, but evaluated_by is {got}; keep one.",
+                           self.evaluated_by)
+        if self.evaluated_by == "developer" and "self_reported" in self.model_fields_set and not self.self_reported:
+            raise _fail_at(("self_reported",), BAD_VALUE,
+                           "evaluated_by: developer makes this figure self-reported; remove self_reported: false.", False)
+        if self.self_reported:
+            object.__setattr__(self, "evaluated_by", "developer")
+        elif self.evaluated_by == "developer":
+            object.__setattr__(self, "self_reported", True)
+        return self
+
+    @property
+    def credited(self) -> bool:
+        """Whether the figure says who measured it beyond the "self-reported" mark: an independent or
+        platform evaluator, a harness, or another model it was measured on."""
+        return self.evaluated_by in ("third_party", "platform") or self.harness is not None or self.measured_on is not None
+
+    @property
+    def condition(self) -> str | None:
+        """How the figure was measured, as leaderboards compare it: the setting, else the shots."""
+        if self.setting is not None:
+            return self.setting
+        return f"{self.shots}-shot" if self.shots is not None else None
+
+
 class Silence(_Strict):
     """One warning that does not apply to this entry, and why: the reason stays beside it."""
 
@@ -431,6 +673,74 @@ SilenceList = Annotated[list[Silence], Field(exclude=True)]
 
 
 # --- Content files -----------------------------------------------------------------
+
+
+def _score_list(value: Any) -> Any:
+    """One score (a number or a mapping) is a list of one: most benchmarks have one result a model."""
+    return value if isinstance(value, list) else [value]
+
+
+def _one_per_variant(scores: list[Score]) -> list[Score]:
+    """Refuse two results of one variant: a leaderboard ranks a model once per variant."""
+    seen: set[str | None] = set()
+    for index, score in enumerate(scores):
+        if score.variant in seen:
+            if score.variant is None:
+                raise _fail_at((index, "variant"), BAD_VALUE,
+                               "two scores here have no variant: give each its variant (declared under the benchmark's "
+                               "variants in content/benchmarks.yaml), or keep one; got {got}.", None)
+            raise _fail_at((index, "variant"), BAD_VALUE,
+                           "two scores here have the variant {got}: a model has one result per variant.", score.variant)
+        seen.add(score.variant)
+    return scores
+
+
+ScoreField = Annotated[Score, BeforeValidator(_shorthand("value", (int, float), "a number or {value, ...}"),
+                                              json_schema_input_type=float | Score)]
+Scores = Annotated[
+    list[ScoreField],
+    Field(min_length=1),
+    BeforeValidator(_score_list, json_schema_input_type=float | Score | Annotated[list[float | Score], Field(min_length=1)]),
+    AfterValidator(_one_per_variant),
+]
+"""A number, a score mapping, or a list of them (one per variant)."""
+
+
+def board_key(benchmark_id: str, variant: str | None) -> str:
+    """Return the key of one leaderboard: the benchmark id, or `benchmark.variant` for a variant."""
+    return benchmark_id if variant is None else f"{benchmark_id}.{variant}"
+
+
+def board_label(benchmark: Benchmark, variant: str | None) -> str:
+    """Return the name of a leaderboard: "MedQA", or "SWE-bench Pro (Public set)" for a variant."""
+    return f"{benchmark.name} ({benchmark.variants[variant].name})" if variant else benchmark.name
+
+
+class Offer(_Strict):
+    """Where the model can be used, and at what price: one provider's endpoint."""
+
+    provider: Identifier
+    """The provider's id, an entry of content/providers.yaml."""
+    model_id: Text | None = None
+    """The model's id in that provider's API, e.g. "gpt-4o-2024-08-06"."""
+    pricing: Pricing | None = None
+    """That provider's prices."""
+    limits: Limits = Limits()
+    """That provider's token limits, where they differ from the model's: {context, input, output}."""
+    status: Literal[STATUSES] = "active"  # type: ignore[valid-type]
+    """active, preview, deprecated or retired, at this provider."""
+    url: Url | None = None
+    """The provider's page for this model."""
+    region: Text | None = None
+    """Where it is served, e.g. "us-east-1", "EU" or "global"."""
+
+
+@dataclass(frozen=True)
+class PriceOption:
+    """One price a model can be had at: its developer's own (`provider` None) or an offer's."""
+
+    provider: str | None
+    pricing: Pricing
 
 
 class Model(_Strict):
@@ -453,31 +763,43 @@ class Model(_Strict):
     """The model this one was trained from: a slug, or {name, url} outside the catalog."""
     related: list[Slug] = []
     """Slugs of related catalog entries."""
+    aliases: list[Text] = []
+    """Other ids the model goes by in APIs, e.g. "gpt-4o-2024-08-06"; found by the catalog's search."""
     parameters: Annotated[
         Parameters,
         BeforeValidator(_parameters_shorthand, json_schema_input_type=Count | Parameters),
     ] | None = None
     """Parameter count: a number, "4B", or {total, active} for mixture-of-experts; printed "4B"."""
-    context_window: TokenCount | None = None
-    """Context window in tokens: 131072 or "128K"; printed "128K"."""
-    modalities: list[Literal[MODALITIES]] = []  # type: ignore[valid-type]
-    """Input modalities: text, image, audio, video; a taxonomy."""
+    context_window: LimitTokens | None = None
+    """Context window in tokens: 131072 or "128K"; printed "128K". The same as limits.context; left out when none applies."""
+    limits: Limits = Limits()
+    """Token limits: {context, input, output}; a limit that does not apply is left out, never 0."""
+    modalities: Annotated[
+        Modalities,
+        BeforeValidator(_modalities_shorthand, json_schema_input_type=list[Literal[MODALITIES]] | Modalities),  # type: ignore[valid-type]
+    ] = Modalities()
+    """{input: [...], output: [...]} of text, image, audio, video, pdf, file; a list means the inputs, with text out. Both are taxonomies."""
+    capabilities: list[Identifier] = []
+    """What the model supports: reasoning, tool_calling, structured_output ... (ids of content/capabilities.yaml); a taxonomy."""
     domains: list[Text] = []
     """Fields the model is meant for (medical, code, general ...); a taxonomy."""
     open_weights: bool | None = None
     """Whether the weights can be downloaded."""
     license: Annotated[License, BeforeValidator(_shorthand("spdx", (str,), "an SPDX id or {name, url, spdx}"), json_schema_input_type=SpdxId | License)] | None = None
     """An SPDX id such as "Apache-2.0", or {name, url, spdx}."""
+    knowledge_cutoff: PartialDate | None = None
+    """The date of the newest data the model learnt from, YYYY-MM or YYYY-MM-DD."""
+    last_updated: PartialDate | None = None
+    """When the model itself last changed (new weights or a new snapshot), YYYY-MM or YYYY-MM-DD; not the entry's review date."""
     pricing: Pricing | None = None
-    """API prices; null means "API pricing not yet available", absence means unknown."""
+    """The developer's own API prices; null means "API pricing not yet available", absence means unknown."""
+    offers: list[Offer] = []
+    """Where else the model can be used and at what price: [{provider, model_id, pricing, limits, status, url, region}]."""
     benchmarks: Annotated[
-        dict[
-            BenchmarkId,
-            Annotated[Score, BeforeValidator(_shorthand("value", (int, float), "a number or {value, ...}"), json_schema_input_type=float | Score)],
-        ],
+        dict[BenchmarkId, Scores],
         Field(json_schema_extra={"additionalProperties": False}),  # keys outside the id pattern are refused
     ] = {}
-    """Benchmark id (defined in content/benchmarks.yaml) -> a number or {value, approx, ...}."""
+    """Benchmark id (defined in content/benchmarks.yaml) -> a number, {value, approx, ...}, or a list of them with `variant`."""
     facts: list[Fact] = []
     """Anything else: image encoder, deployment, collection ..."""
     strengths: list[Text] = []
@@ -493,11 +815,43 @@ class Model(_Strict):
     updated: Date | None = None
     """When the entry was last reviewed; shown on the page."""
     status: Literal[STATUSES] = "active"  # type: ignore[valid-type]
-    """active, deprecated or retired; the latter two stay published but leave default listings."""
+    """active, preview (alpha or beta), deprecated or retired; the latter two stay published but leave default listings."""
     status_date: Date | None = None
     """When the model was deprecated or retired."""
     silence: SilenceList = []
     """Warnings that do not apply to this entry, each with its reason: [{code, field, reason}]."""
+    draft: Annotated[bool, Field(exclude=True)] = False
+    """Work in progress: `build` leaves it out (unless --drafts), `serve` shows it marked as a draft."""
+
+    @model_validator(mode="after")
+    def _one_context(self) -> Model:
+        """Make `context_window` and `limits.context` read the same, whichever was written.
+
+        Templates and exports of the first format read `context_window`; new ones read
+        `limits`. Both are set here, on a value not yet shared.
+        """
+        written, limit = self.context_window, self.limits.context
+        if written is not None and limit is not None and written != limit:
+            raise _fail_at(("limits", "context"), BAD_VALUE,
+                           f"limits.context disagrees with context_window ({written}); write the context window once; got {{got}}.",
+                           limit)
+        if limit is None and written is not None:
+            object.__setattr__(self, "limits", self.limits.model_copy(update={"context": written}))
+        elif written is None and limit is not None:
+            object.__setattr__(self, "context_window", limit)
+        return self
+
+    @model_validator(mode="after")
+    def _offers_differ(self) -> Model:
+        seen: set[tuple] = set()
+        for index, offer in enumerate(self.offers):
+            key = (offer.provider, offer.model_id, offer.region)
+            if key in seen:
+                raise _fail_at(("offers", index), BAD_VALUE,
+                               "this offer repeats an earlier one (same provider, model_id and region); keep one; got {got}.",
+                               offer.provider)
+            seen.add(key)
+        return self
 
     @property
     def pricing_known(self) -> bool:
@@ -507,7 +861,50 @@ class Model(_Strict):
     @property
     def is_listed(self) -> bool:
         """Whether the model appears in default listings (deprecated and retired do not)."""
-        return self.status == "active"
+        return self.status in LISTED_STATUSES
+
+    @property
+    def scores(self) -> tuple[tuple[str, Score], ...]:
+        """Every (benchmark id, score), variants included, in the entry's order."""
+        return tuple((benchmark_id, score) for benchmark_id, scores in self.benchmarks.items() for score in scores)
+
+    def score_of(self, benchmark_id: str, variant: str | None = None) -> Score | None:
+        """Return the model's score on one benchmark's board (one variant), if it has one."""
+        return next((s for s in self.benchmarks.get(benchmark_id, ()) if s.variant == variant), None)
+
+    @property
+    def price_options(self) -> tuple[PriceOption, ...]:
+        """Every price the model can be had at now: its own, then each current offer's."""
+        options = [PriceOption(None, self.pricing)] if self.pricing is not None else []
+        options += [PriceOption(o.provider, o.pricing) for o in self.offers
+                    if o.pricing is not None and o.status in LISTED_STATUSES]
+        return tuple(options)
+
+    @property
+    def cheapest(self) -> PriceOption | None:
+        """The lowest price on offer, for "from $X" (see `Pricing.rank`); a plan when nothing has a price."""
+        options = self.price_options
+        ranked = [option for option in options if option.pricing.rank is not None]
+        if ranked:
+            return min(ranked, key=lambda option: option.pricing.rank)  # type: ignore[arg-type, return-value]
+        return next((option for option in options if option.pricing.plan), None)
+
+    @property
+    def headline_pricing(self) -> Pricing | None:
+        """The prices listings and comparisons show: the developer's own, or with offers the cheapest."""
+        if not self.offers:
+            return self.pricing
+        cheapest = self.cheapest
+        return cheapest.pricing if cheapest is not None else self.pricing
+
+
+class Variant(_Strict):
+    """One way of running a benchmark that is ranked on its own: a subset, a split, a harness."""
+
+    name: Text
+    """Display name, e.g. "Public set"."""
+    description: str | None = None
+    """What sets this variant apart; inline Markdown."""
 
 
 class Benchmark(_Strict):
@@ -518,6 +915,8 @@ class Benchmark(_Strict):
     """Display name, e.g. "MedQA"."""
     unit: str = ""
     """Unit printed after values: "%", "Elo", "ms", or "" for none."""
+    scale: Literal[SCALES] | None = None  # type: ignore[valid-type]
+    """How a "%" benchmark's figures are written: percent (64.4, the default) or fraction (0.644, shown as 64.4%)."""
     higher_is_better: bool = True
     """Ranking direction for leaderboards and "best" marks."""
     description: str | None = None
@@ -525,12 +924,32 @@ class Benchmark(_Strict):
     url: Url | None = None
     """Where the benchmark is defined."""
     max: Finite | None = None
-    """Top of the scale for bars; "%" benchmarks use 100."""
+    """Top of the scale for bars; "%" benchmarks use 100 (1 on the fraction scale)."""
+    variants: dict[Identifier, Variant] = {}
+    """Ways of running it that are ranked apart: {id: {name, description}}; a score names one as its `variant`."""
+
+    @model_validator(mode="after")
+    def _scale_is_for_percentages(self) -> Benchmark:
+        if self.scale is not None and self.unit != "%":
+            raise _fail_at(("scale",), BAD_VALUE, 'scale applies to percentages: set unit: "%" as well; got unit {got}.',
+                           self.unit)
+        return self
+
+    @property
+    def is_fraction(self) -> bool:
+        """Whether figures are written 0..1 and shown as percentages."""
+        return self.scale == "fraction"
 
     @property
     def scale_max(self) -> float | None:
-        """Top of the scale, when one is known."""
-        return 100.0 if self.unit == "%" else self.max
+        """Top of the scale, in the figures' own terms, when one is known."""
+        if self.unit == "%":
+            return 1.0 if self.is_fraction else 100.0
+        return self.max
+
+
+ColumnId = Annotated[str, StringConstraints(pattern=COLUMN_PATTERN),
+                     _says("expected a column: a built-in, a benchmark id, or benchmark.variant.")]
 
 
 class Comparison(_Strict):
@@ -541,12 +960,35 @@ class Comparison(_Strict):
     """Heading of the comparison page."""
     models: Annotated[list[Slug], Field(min_length=2)]
     """Slugs of the models compared, in column order of the table's rows."""
-    columns: Annotated[list[BenchmarkId], Field(min_length=1)]
-    """Benchmark ids or built-ins: parameters, context_window, price, license, release_date, developer."""
+    columns: Annotated[list[ColumnId], Field(min_length=1)]
+    """Benchmark ids (benchmark.variant for a variant) or built-ins: parameters, context_window, price, license,
+    release_date, developer, output_limit, cached_price, knowledge_cutoff."""
     description: str | None = None
     """Introduction to the table; block Markdown."""
     silence: SilenceList = []
     """Warnings that do not apply to this comparison, each with its reason: [{code, field, reason}]."""
+
+
+class Capability(_Strict):
+    """One thing a model can support: an entry of `content/capabilities.yaml`, keyed by its id."""
+
+    id: SkipJsonSchema[str] = ""
+    name: Text
+    """Display name, e.g. "Tool calling"."""
+    description: str | None = None
+    """What it means for a model to have it; inline Markdown."""
+
+
+class Provider(_Strict):
+    """Somewhere a model can be used: an entry of `content/providers.yaml`, keyed by its id."""
+
+    id: SkipJsonSchema[str] = ""
+    name: Text
+    """Display name, e.g. "Amazon Bedrock"."""
+    url: Url | None = None
+    """The provider's site."""
+    description: str | None = None
+    """One sentence about the provider; inline Markdown."""
 
 
 class NavLink(_Strict):
@@ -600,18 +1042,29 @@ INTERNAL_FIELDS = ("slug", "id", "body")
 JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 """Draft 7: the newest draft the YAML language server (VS Code and other editors) fully supports."""
 
+EDITOR_KEYWORDS = ("patternErrorMessage",)
+"""Keywords only the YAML language server reads; strict validators (ajv) refuse keywords they do not know."""
 
-def model_json_schema() -> dict:
-    """Return the JSON Schema (draft 7) of a model entry, for editor completion and inline errors."""
+
+def model_json_schema(editor: bool = False) -> dict:
+    """Return the JSON Schema (draft 7) of a model entry.
+
+    The standard form holds only draft 7's own keywords, so every validator takes it
+    as it comes: ajv in its strict mode, check-jsonschema, Python's jsonschema. The
+    editor form adds the YAML language server's messages ("expected a slug: ..." in
+    place of "does not match the pattern"), which ajv would refuse; `modelcat schema
+    --site` writes it for editors only.
+    """
     schema = Model.model_json_schema(mode="validation", ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
-    return _draft7({
+    schema = _draft7({
         "$schema": JSON_SCHEMA_DIALECT,
         "$comment": "Generated by `modelcat schema` from the classes that validate content; do not edit.",
         **schema,
         "title": "modelcat model entry",
         "definitions": definitions,
     })
+    return schema if editor else _without(schema, EDITOR_KEYWORDS)
 
 
 def _draft7(node: Any) -> Any:
@@ -624,3 +1077,20 @@ def _draft7(node: Any) -> Any:
     if "$ref" in node and len(node) > 1:
         node["allOf"] = [{"$ref": node.pop("$ref")}]
     return node
+
+
+def _without(node: Any, keywords: tuple[str, ...]) -> Any:
+    """Return a schema without the given keywords, wherever they stand."""
+    if isinstance(node, list):
+        return [_without(item, keywords) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kept = {}
+    for key, value in node.items():
+        if key in keywords:
+            continue
+        if key in ("properties", "definitions"):  # names mapped to schemas: a field may be named like a keyword
+            kept[key] = {name: _without(schema, keywords) for name, schema in value.items()}
+        else:
+            kept[key] = _without(value, keywords)
+    return kept

@@ -14,8 +14,11 @@ from urllib.parse import quote, urlsplit
 
 TAXONOMIES = ("developers", "domains", "modalities")
 """The taxonomies of model listings, each at /NAME/ with a page per term."""
+OPTIONAL_TAXONOMIES = ("capabilities", "outputs")
+"""Taxonomies a site has once some model fills them: capabilities, and outputs other than text."""
 
-ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, "api", "page", "pagefind", "css", "js", "img", "assets", "static",
+ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, *OPTIONAL_TAXONOMIES, "providers", "api", "page", "pagefind", "css", "js",
+         "img", "assets", "static",
          "404.html", "sitemap.xml", "feed.xml", "robots.txt", "favicon.svg")
 """Top-level URL segments the generator (or the bundled theme) uses."""
 RESERVED_ROOTS = frozenset({*ROOTS, "404", "sitemaps"})
@@ -75,6 +78,10 @@ class Urls:
     @staticmethod
     def term(taxonomy: str, slug: str) -> str:
         return f"{taxonomy}/{slug}/"
+
+    @staticmethod
+    def provider(provider_id: str) -> str:
+        return f"providers/{provider_id}/"
 
     @staticmethod
     def page(slug: str) -> str:

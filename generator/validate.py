@@ -13,6 +13,8 @@ import re
 import logging
 import types
 import typing
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from generator import schema
 from generator.errors import Code, Problem
 from generator.load import FieldPath, LineMap, RawEntry, format_field
-from generator.schema import Benchmark, Comparison, Model, Page, SiteConfig
+from generator.schema import Benchmark, Capability, Comparison, Model, Page, Provider, SiteConfig
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,15 @@ class Origin:
         return Problem(code, self.path, format_field(at), message, line=self.lines.line_of(at), hint=hint, **extra)
 
 
+def score_path(origin: Origin, benchmark_id: str, index: int, *rest: str) -> FieldPath:
+    """Return where one score is written: `benchmarks.ID` for a lone score, `benchmarks.ID[i]` in a list.
+
+    It reads the file's lines, so callers ask only when they report a problem.
+    """
+    listed = origin.lines.has(("benchmarks", benchmark_id, 0))
+    return ("benchmarks", benchmark_id, *((index,) if listed else ()), *rest)
+
+
 @dataclass
 class Content:
     """Every valid entry of the site, keyed by slug (benchmarks by id), in file order."""
@@ -45,10 +56,13 @@ class Content:
     site: SiteConfig | None = None
     models: dict[str, Model] = field(default_factory=dict)
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    capabilities: dict[str, Capability] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
     comparisons: dict[str, Comparison] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    """(kind, slug) -> origin of every entry read, valid or not; benchmarks are ("benchmark", id)."""
+    """(kind, slug) -> origin of every entry read, valid or not; the entries of a definitions file
+    (benchmarks, capabilities, providers) are ("benchmark", id), ("capability", id), ("provider", id)."""
 
     def origin(self, kind: str, slug: str = "") -> Origin:
         return self.origins[(kind, slug)]
@@ -65,18 +79,18 @@ class Validated:
     slug: str
     origin: Origin
     value: Any
-    """Model, Comparison, Page, SiteConfig, a dict of Benchmarks, or None."""
+    """Model, Comparison, Page, SiteConfig, a dict of definitions (Benchmark, Capability, Provider), or None."""
     problems: tuple[Problem, ...]
     declared: tuple[str, ...] = ()
-    """Benchmark ids the benchmarks file declares, valid or not."""
+    """Ids a definitions file declares, valid or not."""
 
 
 def validate_entry(entry: RawEntry) -> Validated:
     """Validate one parsed file."""
     origin = Origin(entry.path, entry.lines)
     problems: list[Problem] = []
-    if entry.kind == "benchmarks":
-        value = _validate_benchmarks(entry.data, origin, problems)
+    if entry.kind in DEFINITIONS:
+        value = _validate_definitions(DEFINITIONS[entry.kind], entry.data, origin, problems)
         return Validated(entry.kind, entry.slug, origin, value, tuple(problems), tuple(entry.data))
     value = validate_one(_CLASSES[entry.kind], entry.data, origin, problems)
     if value is not None and entry.kind == "page":
@@ -93,21 +107,41 @@ def unreadable(kind: str, slug: str, origin: Origin, problems: list[Problem]) ->
 
 def collect(results: list[Validated]) -> tuple[Content, list[Problem]]:
     """Gather per-file outcomes into the site's content, in file order."""
-    content = Content()
-    problems: list[Problem] = []
-    for result in results:
-        problems.extend(result.problems)
+    return update_content(None, (), results), [p for result in results for p in result.problems]
+
+
+def update_content(previous: Content | None, gone: Iterable[Validated], arrived: Iterable[Validated]) -> Content:
+    """Return the content with the entries of `gone` taken out and those of `arrived` put in.
+
+    An edit takes its file's old outcome out and puts the new one in, so a rebuild
+    updates the content rather than gathering every file again.
+    """
+    content = Content() if previous is None else dataclasses.replace(
+        previous, **{f.name: dict(getattr(previous, f.name)) for f in dataclasses.fields(Content) if f.name != "site"})
+    for result in gone:
+        content.origins.pop((result.kind, result.slug), None)
+        if result.kind in DEFINITIONS:
+            singular = DEFINITIONS[result.kind].singular
+            for key in result.declared:
+                content.origins.pop((singular, key), None)
+            setattr(content, result.kind, {})
+        elif result.kind == "site":
+            content.site = None
+        elif result.value is not None:
+            getattr(content, result.kind + "s").pop(result.slug, None)
+    for result in arrived:
         content.origins[(result.kind, result.slug)] = result.origin
-        if result.kind == "benchmarks":
-            content.origins.update({("benchmark", key): result.origin for key in result.declared})
-            content.benchmarks = result.value or {}
+        if result.kind in DEFINITIONS:
+            singular = DEFINITIONS[result.kind].singular
+            content.origins.update({(singular, key): result.origin for key in result.declared})
+            setattr(content, result.kind, result.value or {})
         elif result.value is None:
             continue
         elif result.kind == "site":
             content.site = result.value
         else:
             getattr(content, result.kind + "s")[result.slug] = result.value
-    return content, problems
+    return content
 
 
 _CLASSES: dict[str, type[BaseModel]] = {"site": SiteConfig, "model": Model, "comparison": Comparison, "page": Page}
@@ -124,27 +158,47 @@ def validate_one(cls: type[BaseModel], data: dict, origin: Origin, problems: lis
     try:
         value = cls.model_validate({k: v for k, v in data.items() if k not in internal})
     except ValidationError as exc:
-        problems.extend(_explain(error, cls, at, origin) for error in exc.errors(include_url=False))
+        problems.extend(_explain(error, cls, at, origin, data) for error in exc.errors(include_url=False))
         return None
     return None if internal else value
 
 
-def _validate_benchmarks(data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Benchmark]:
-    benchmarks = {}
+@dataclass(frozen=True)
+class Definitions:
+    """A file of definitions keyed by id: `content/benchmarks.yaml`, `capabilities.yaml`, `providers.yaml`."""
+
+    cls: type[BaseModel]
+    singular: str
+    """What one entry is called in messages and in `Content.origins`."""
+    ids: str
+    """Example ids, for the hint on a bad one."""
+    example: str
+    """An example entry, for the message on one that is not a mapping."""
+
+
+DEFINITIONS = {
+    "benchmarks": Definitions(Benchmark, "benchmark", "medqa or arc_c", '{name: ..., unit: "%"}'),
+    "capabilities": Definitions(Capability, "capability", "reasoning or tool_calling", "{name: ..., description: ...}"),
+    "providers": Definitions(Provider, "provider", "openai or amazon-bedrock", '{name: ..., url: "https://..."}'),
+}
+
+
+def _validate_definitions(kind: Definitions, data: dict, origin: Origin, problems: list[Problem]) -> dict[str, Any]:
+    definitions = {}
     for key, definition in data.items():
-        if not re.match(schema.BENCHMARK_ID_PATTERN, key):
+        if not re.match(schema.ID_PATTERN, key):
             problems.append(origin.problem(
-                Code.BAD_VALUE, (key,), f'"{key}" is not a valid benchmark id.',
-                hint="use lowercase letters, digits, hyphens and underscores, e.g. medqa or arc_c."))
+                Code.BAD_VALUE, (key,), f'"{key}" is not a valid {kind.singular} id.',
+                hint=f"use lowercase letters, digits, hyphens and underscores, e.g. {kind.ids}."))
             continue
         if not isinstance(definition, dict):
             problems.append(origin.problem(
-                Code.WRONG_TYPE, (key,), f"expected a mapping such as {{name: ..., unit: \"%\"}}; got {schema.describe(definition)}."))
+                Code.WRONG_TYPE, (key,), f"expected a mapping such as {kind.example}; got {schema.describe(definition)}."))
             continue
-        value = validate_one(Benchmark, definition, origin, problems, at=(key,))
+        value = validate_one(kind.cls, definition, origin, problems, at=(key,))
         if value is not None:
-            benchmarks[key] = value.model_copy(update={"id": key})
-    return benchmarks
+            definitions[key] = value.model_copy(update={"id": key})
+    return definitions
 
 
 # --- Translating pydantic's errors --------------------------------------------------
@@ -162,17 +216,22 @@ _TYPE_WORDS = {
 }
 _PATTERN_WORDS = {
     schema.SLUG_PATTERN: "a slug: lowercase letters, digits and hyphens",
-    schema.BENCHMARK_ID_PATTERN: "a benchmark id: lowercase letters, digits, hyphens and underscores",
+    schema.ID_PATTERN: "an id: lowercase letters, digits, hyphens and underscores",
+    schema.COLUMN_PATTERN: "a column: a built-in, a benchmark id, or benchmark.variant",
+}
+_MISSING_HINTS = {
+    ("developer",): "write the organisation that made the model; where the source names none, the one that publishes "
+                    "its weights or serves its API. Every page, listing and the developer index name it.",
 }
 _CUSTOM_CODES = {schema.WRONG_TYPE: Code.WRONG_TYPE, schema.BAD_VALUE: Code.BAD_VALUE, schema.UNSAFE_URL: Code.UNSAFE_URL}
 
 
-def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origin) -> Problem:
+def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origin, data: Any) -> Problem:
     """Return one pydantic error as a problem in the editor's terms."""
-    loc = tuple(part for part in error["loc"] if part != "[key]")
-    at = (*prefix, *loc)
-    kind, got = error["type"], schema.describe(error.get("input"))
     ctx = error.get("ctx") or {}
+    loc = (*(part for part in error["loc"] if part != "[key]"), *ctx.get("at", ()))
+    at = (*prefix, *as_written(loc, data))
+    kind, got = error["type"], schema.describe(error.get("input"))
     if kind == "extra_forbidden":
         name = str(loc[-1])
         known = _fields_at(cls, loc[:-1])
@@ -181,7 +240,7 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.UNKNOWN_FIELD, at, f'unknown field "{name}".', hint=hint)
     if kind == "missing":
         return Problem(Code.MISSING_FIELD, origin.path, format_field(at), "required field is missing.",
-                       line=origin.lines.line_of(at[:-1]) or 1)
+                       line=origin.lines.line_of(at[:-1]) or 1, hint=_MISSING_HINTS.get(at))
     if kind in _CUSTOM_CODES:
         return origin.problem(_CUSTOM_CODES[kind], at, error["msg"])
     if kind in _TYPE_WORDS:
@@ -201,6 +260,33 @@ def _explain(error: dict, cls: type[BaseModel], prefix: FieldPath, origin: Origi
         return origin.problem(Code.BAD_VALUE, at, f"expected a finite number; got {got}.")
     message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
     return origin.problem(Code.BAD_VALUE, at, f"{message}; got {got}.")
+
+
+def as_written(loc: FieldPath, data: Any) -> FieldPath:
+    """Return a location inside validated data as the editor wrote it, walking their own data.
+
+    Shorthands add steps the file does not have: a single score is a list of one
+    (`benchmarks.medqa[0]`), a list of modalities is the `input` of a mapping. Those
+    steps are left out, so messages and silences name the field as it is written.
+    """
+    path: list[str | int] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict):
+            if isinstance(part, int):
+                continue  # one item written without its list
+            path.append(part)
+            here = here.get(part)
+        elif isinstance(here, list):
+            if isinstance(part, str):
+                continue  # a field of the mapping a list stands for
+            path.append(part)
+            here = here[part] if 0 <= part < len(here) else None
+        elif isinstance(part, int):
+            continue  # a scalar standing for a list of one
+        else:
+            path.append(part)  # a field of the mapping a scalar stands for ({value: 64.4})
+    return tuple(path)
 
 
 def _fields_at(cls: type[BaseModel], loc: FieldPath) -> list[str]:

@@ -23,7 +23,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.build import theme_dirs
+from generator.load import theme_dirs
 
 SITE_FOLDERS = ("content", "templates", "static")
 POLL_SECONDS = 1.0

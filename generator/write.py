@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
-from generator.errors import UsageError
+from generator.errors import Code, Problem, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,12 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise UsageError(f"{out_dir} exists and was not written by modelcat; refusing to replace it. "
                          "Remove it or choose another --out.")
+
+
+def unwritable(out: Path, exc: OSError) -> Problem:
+    """The problem of an output that cannot be written: a full disk, no permission, a file where a folder goes."""
+    return Problem(Code.OUTPUT_ERROR, str(out), "", f"could not write {exc.filename or out}: {exc.strerror or exc}.",
+                   hint="check that the output folder can be written and the disk has room, or choose another --out.")
 
 
 def safe_join(root: Path, relative: str) -> Path:
@@ -61,6 +67,10 @@ class Staging:
         target = safe_join(self.root, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+    def read(self, relative: str) -> bytes:
+        """Return a file written into the staging folder (the dev server shows a page before the rest is done)."""
+        return safe_join(self.root, relative).read_bytes()
 
     def copy(self, relative: str, source: Path) -> None:
         target = safe_join(self.root, relative)

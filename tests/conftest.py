@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+V2_SITE = Path(__file__).resolve().parent / "fixtures" / "catalog-v2"
+"""A catalog shaped like real ones (format v2): providers and their prices, variants, who measured each figure."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -84,6 +86,15 @@ def built_site(tmp_path_factory) -> Path:
     """One full build of the fixture site, by the real CLI."""
     out = tmp_path_factory.mktemp("built") / "out"
     result = run_cli("build", FIXTURE_SITE, "--out", out)
+    assert result.returncode == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_v2_site(tmp_path_factory) -> Path:
+    """One full build of the v2 fixture site, by the real CLI, with `--strict` (it must lint clean)."""
+    out = tmp_path_factory.mktemp("built-v2") / "out"
+    result = run_cli("build", V2_SITE, "--out", out, "--strict")
     assert result.returncode == 0, result.output
     return out
 

@@ -124,7 +124,7 @@ def test_free_page_renders_markdown_with_site_links(built_site):
 
 def test_exports_match_the_content(built_site):
     data = json.loads((built_site / "api/models.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     by_slug = {m["slug"]: m for m in data["models"]}
     assert by_slug["alpha-4b"]["parameters"] == {"total": 4.3e9, "active": None}
     assert by_slug["alpha-4b"]["pricing"] is None

@@ -22,8 +22,10 @@ def test_parameters_prints_active_count_for_mixture_of_experts():
 
 @pytest.mark.parametrize("value, text", [
     (128000, "128K"), (131072, "128K"), (2000000, "2M"), (1048576, "1M"), (32768, "32K"), (200000, "200K"), (1500, "1.5K"),
+    (1_050_000, "1.05M"), (1_047_576, "1.05M"), (400_000, "400K"), (65536, "64K"), (1_000_000, "1M"), (480, "480"),
 ])
 def test_tokens_prints_context_windows_as_model_cards_do(value, text):
+    # 1,050,000 once read "1050K": the unit now goes by size before the round multiples.
     assert filters.tokens(value) == text
 
 
@@ -38,6 +40,35 @@ def test_score_text_marks_approximate_and_estimated_values():
     assert filters.score_text(Score(value=60, approx=True), pct) == "~60%"
     assert filters.score_text(Score(value=45, estimated=True), pct) == "45% est."
     assert filters.score_text(Score(value=1200, approx=True), elo) == "~1200\u00a0Elo"
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.15, "$0.15"), (0.6, "$0.60"), (10, "$10.00"), (0.625, "$0.625"), (1.625, "$1.625"), (0.075, "$0.075"),
+    (0.00002, "$0.00002"), (0.00185, "$0.00185"), (0, "$0.00"),
+])
+def test_money_keeps_the_fractions_of_a_cent_a_price_has(value, text):
+    assert filters.money(value, "USD") == text
+
+
+@pytest.mark.parametrize("pricing, text", [
+    ({"free": True}, "Free"),
+    ({"free": True, "input_per_mtok": 0}, "Free"),
+    ({"plan": "subscription"}, "Subscription"),
+    ({"per_unit": {"image": 0.04}}, "$0.04 / image"),
+    ({"per_unit": {"minute": 0.006, "request": 0.01}}, "$0.006 / minute · $0.01 / request"),
+    ({"per_unit": {"million_characters": 15}}, "$15.00 / 1M characters"),
+    ({"input_per_mtok": 1.25, "output_per_mtok": 10, "plan": "subscription"}, "$1.25 / $10.00"),
+    ({"note": "ask"}, "— / —"),
+])
+def test_pricing_text_never_prints_zero_dollars_for_free_or_a_plan(pricing, text):
+    assert filters.pricing_text(Pricing.model_validate(pricing)) == text
+
+
+def test_a_fraction_scale_shows_as_a_percentage():
+    arc = Benchmark(name="ARC", unit="%", scale="fraction")
+    assert filters.score_text(Score(value=0.93), arc) == "93%"
+    assert filters.score_text(Score(value=0.8234, approx=True), arc) == "~82.34%"
+    assert filters.bar_fraction(0.93, arc, 0.93) == 0.93
 
 
 def test_price_pair_prints_input_and_output():

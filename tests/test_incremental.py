@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
-from generator.build import Settings, build
+from conftest import FIXTURE_SITE, ROOT, V2_SITE, run_cli, snapshot
+from generator.build import build
+from generator.settings import Settings
 from generator.incremental import Tracker
 
 MODELS = "content/models"
@@ -170,13 +171,37 @@ def edit_page(site, pick, value):
     return {path}
 
 
+def edit_definitions(site, pick, value):
+    """Rename a provider or a capability: the pages that name it, and its own, show the new name."""
+    path = site / "content" / ("providers.yaml" if value % 2 else "capabilities.yaml")
+    path.write_text(re.sub(r"name: [^,}\n]*", f"name: Renamed {value}", path.read_text(), count=1))
+    return {path}
+
+
+def change_offers(site, pick, value):
+    """Give a model an offer at a provider, at a new price, or take its offers away."""
+    path = _pick(site, pick)
+    text = re.sub(r"^offers:.*\n(  .*\n)*", "", path.read_text(), flags=re.M)
+    if value % 3:
+        text += f"offers:\n  - {{provider: {['cloudy', 'hosty'][value % 2]}, pricing: {{input_per_mtok: {value % 7}.5}}}}\n"
+    path.write_text(text)
+    return {path}
+
+
+def change_capabilities(site, pick, value):
+    path = _pick(site, pick)
+    text = re.sub(r"^capabilities:.*\n", "", path.read_text(), flags=re.M)
+    path.write_text(text + f"capabilities: [{['reasoning', 'tool_calling', 'reasoning, tool_calling'][value % 3]}]\n")
+    return {path}
+
+
 def change_day(site, pick, value):
     return {"day": dt.date(2024 + value % 3, 1 + value % 12, 1)}
 
 
 EDITS = [change_summary, change_name, change_score, change_release, change_status, change_developer, add_entry,
          delete_entry, rename_entry, break_file, fix_files, edit_template, edit_static, add_static, edit_site,
-         edit_benchmarks, edit_comparison, edit_page, change_day]
+         edit_benchmarks, edit_comparison, edit_page, edit_definitions, change_offers, change_capabilities, change_day]
 
 
 def fresh_site(root: Path) -> Path:
@@ -185,6 +210,8 @@ def fresh_site(root: Path) -> Path:
     shutil.copytree(ROOT / "templates", site / "templates")
     shutil.copytree(ROOT / "static", site / "static")
     (site / "site.yaml").write_text((site / "site.yaml").read_text() + "page_size: 10\n")
+    (site / "content/providers.yaml").write_text("cloudy: {name: Cloudy}\nhosty: {name: Hosty, url: 'https://hosty.example/'}\n")
+    (site / "content/capabilities.yaml").write_text("reasoning: {name: Reasoning}\ntool_calling: {name: Tool calling}\n")
     for number in range(EXTRA):
         add_entry(site, 0, 1000 + number)
     return site
@@ -229,6 +256,40 @@ def test_incremental_build_equals_clean_build(tmp_path_factory, steps, mode):
             assert snapshot(out) == before, f"a failed build changed the output after {edit.__name__}"
 
 
+V2_EDITS = [
+    # (file, text, its replacement): what the pages read from the v2 definitions and offers
+    ("content/providers.yaml", "name: OpenRouter", "name: Open Router"),
+    ("content/capabilities.yaml", "name: Tool calling", "name: Function calling"),
+    ("content/benchmarks.yaml", "name: Public set", "name: Public tasks"),
+    ("content/models/claude-sonnet-4.yaml", "model_id: anthropic/claude-sonnet-4\n    pricing: {input_per_mtok: 3,",
+     "model_id: anthropic/claude-sonnet-4\n    pricing: {input_per_mtok: 2.5,"),
+    ("content/models/llama-3-1-8b-instruct.yaml", "[tool_calling, temperature, fine_tuning]", "[tool_calling, reasoning]"),
+    ("content/models/imagen-4.yaml", "output: [image]", "output: [image, text]"),
+]
+
+
+@pytest.mark.parametrize("mode", ["disk", "memory"])
+def test_incremental_builds_of_v2_edits_equal_clean_builds(tmp_path, mode):
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(V2_SITE, site)
+    memory = Tracker(autosave=False)
+    settings = Settings(site, out_dir=out, cache_dir=tmp_path / "cache", jobs=1)
+
+    def incremental():
+        return build(settings) if mode == "disk" else build(settings, tracker=memory)
+
+    assert incremental().published
+    for number, (name, old, new) in enumerate(V2_EDITS):
+        path = site / name
+        assert old in path.read_text(), name
+        path.write_text(path.read_text().replace(old, new))
+        result = incremental()
+        assert result.published, [p.format() for p in result.problems]
+        assert result.rendered > 0 and result.skipped > 0  # an edit renders the pages that show it, not all
+        ok, expected, _ = clean_build(site, tmp_path / f"clean-{number}", dt.date.today())
+        assert ok and snapshot(out) == expected, f"stale output after editing {name}"
+
+
 def test_second_build_renders_nothing_and_an_edit_renders_only_what_shows_it(site_copy, tmp_path):
     out = tmp_path / "out"
     first = run_cli("build", site_copy, "--out", out)
@@ -255,6 +316,26 @@ def test_a_template_loaded_by_name_at_run_time_is_tracked(site_copy, tmp_path):
     (site_copy / "templates/partials/extra.html").write_text("<p>extra two</p>\n")
     assert run_cli("build", site_copy, "--out", out).returncode == 0
     assert "extra two" in (out / "models/beta-7b/index.html").read_text()
+
+
+@pytest.mark.parametrize("mode", ["disk", "memory"])
+def test_a_partial_imported_by_another_template_is_tracked(tmp_path, mode):
+    """Listing rows come from partials/rows.html, which partials/macros.html imports once
+    and Jinja keeps: every listing page still renders again when rows.html changes."""
+    site, out = fresh_site(tmp_path), tmp_path / "out"
+    memory = Tracker(autosave=False)
+
+    def incremental():
+        if mode == "disk":
+            return build(Settings(site, out_dir=out, cache_dir=tmp_path / "cache", jobs=1))
+        return build(Settings(site, out_dir=out, jobs=1), tracker=memory)
+
+    assert incremental().published
+    rows = site / "templates/partials/rows.html"
+    rows.write_text(rows.read_text().replace("<tr data-dev=", "<tr data-edited data-dev=", 1))
+    assert incremental().published
+    assert clean_build(site, tmp_path / "clean", dt.date.today())[1] == snapshot(out)
+    assert "data-edited" in (out / "developers/acme-labs/index.html").read_text()
 
 
 def test_a_new_day_reports_the_warnings_a_check_reports(site_copy, tmp_path):

@@ -3,8 +3,9 @@
 import ast
 from pathlib import Path
 
-ORDER = ["errors", "schema", "load", "validate", "urls", "catalog", "lint", "filters", "tables", "exports",
-         "charts", "render", "search", "write", "workers", "incremental", "build", "watch", "serve", "cli"]
+ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries", "filters",
+         "tables", "exports", "charts", "render", "search", "write", "settings", "incremental", "build", "watch", "serve",
+         "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 

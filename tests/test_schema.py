@@ -1,15 +1,19 @@
-"""The JSON Schema editors read: generated from the classes that validate content, so it
-accepts what the loader accepts and rejects what the loader rejects."""
+"""The JSON Schema validators and editors read: generated from the classes that validate
+content, so it accepts what the loader accepts and rejects what the loader rejects, and
+every common validator takes it as it comes (ajv 8 strict, check-jsonschema, jsonschema)."""
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_SITE, ROOT, run_cli
+from conftest import FIXTURE_SITE, ROOT, V2_SITE, run_cli
 from generator.load import parse_yaml
 
 SEED_SITE = Path(__file__).resolve().parent / "fixtures" / "seed-as-written"
@@ -55,7 +59,67 @@ def entries_of(*sites: Path) -> list[Path]:
     return [path for site in sites for path in sorted((site / "content/models").glob("*.yaml"))]
 
 
-@pytest.mark.parametrize("path", entries_of(ROOT, FIXTURE_SITE, SEED_SITE), ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
+def test_schema_holds_only_standard_keywords(schema):
+    # ajv's strict mode refuses keywords it does not know; the YAML language server's own go in the editor schema.
+    assert "patternErrorMessage" not in json.dumps(schema)
+
+
+AJV = ROOT / "tools" / "ajv"
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip without the tool on a developer's machine; under CI=true a missing tool fails the run."""
+    if not available:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} is missing; CI must run it (.ci/run installs it).")
+        pytest.skip(f"{what} is not installed")
+
+
+def ajv(schema_file: Path, *documents: Path, editor_keywords: bool = False) -> subprocess.CompletedProcess:
+    """Compile a schema with ajv 8 in strict mode (with ajv-formats) and validate documents, through node."""
+    require_tool(shutil.which("node") is not None and (AJV / "node_modules" / "ajv").is_dir(),
+                 "node with tools/ajv (npm ci --prefix tools/ajv)")
+    command = ["node", str(AJV / "validate.mjs"), str(schema_file), *map(str, documents)]
+    return subprocess.run(command + (["--editor-keywords"] if editor_keywords else []),
+                          capture_output=True, text=True, timeout=60)
+
+
+def as_json_files(tmp_path: Path, paths: list[Path]) -> list[Path]:
+    files = []
+    for index, path in enumerate(paths):
+        files.append(tmp_path / f"{index}-{path.stem}.json")
+        files[-1].write_text(json.dumps(as_editor_sees(path.read_text())))
+    return files
+
+
+BUNDLED = entries_of(ROOT, FIXTURE_SITE, SEED_SITE, V2_SITE)
+
+
+def test_ajv_8_strict_compiles_the_schema_and_accepts_every_bundled_entry(tmp_path):
+    result = ajv(SCHEMA_FILE, *as_json_files(tmp_path, BUNDLED))
+    assert result.returncode == 0, result.stderr
+    results = json.loads(result.stdout)["results"]
+    assert len(results) == len(BUNDLED) and all(r["valid"] for r in results), results
+
+
+def test_ajv_refuses_a_bad_entry_with_the_schema(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(as_editor_sees(GOOD + "sources: ['javascript:alert(1)']\nparamters: 4B")))
+    [result] = json.loads(ajv(SCHEMA_FILE, bad).stdout)["results"]
+    assert not result["valid"] and "/sources/0 must match pattern" in " ".join(result["errors"])
+
+
+def test_check_jsonschema_takes_the_schema_and_accepts_every_bundled_entry():
+    tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    require_tool(tool is not None, "check-jsonschema (pip install -e '.[test]')")
+    metaschema = subprocess.run([tool, "--check-metaschema", str(SCHEMA_FILE)], capture_output=True, text=True, timeout=120)
+    assert metaschema.returncode == 0, metaschema.stdout + metaschema.stderr
+    entries = subprocess.run([tool, "--schemafile", str(SCHEMA_FILE), *map(str, BUNDLED)],
+                             capture_output=True, text=True, timeout=120)
+    assert entries.returncode == 0, entries.stdout + entries.stderr
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
 def test_schema_accepts_every_bundled_and_fixture_entry(schema, path):
     assert schema_errors(schema, path.read_text()) == []
 
@@ -101,12 +165,34 @@ BAD_ENTRIES = [
     ("fact without a label", GOOD + "facts:\n  - {value: SigLIP}"),
     ("silence without a reason", GOOD + "silence:\n  - {code: MC101}"),
     ("silence of an error code", GOOD + "silence:\n  - {code: MC020, reason: Errors cannot be silenced.}"),
+    # format v2
+    ("context window of 0", GOOD + "context_window: 0"),
+    ("output limit of 0", GOOD + "limits: {output: 0}"),
+    ("unknown limit", GOOD + "limits: {ouput: 4K}"),
+    ("unknown output modality", GOOD + "modalities: {input: [text], output: [smell]}"),
+    ("capability that is not an id", GOOD + "capabilities: [Tool Calling]"),
+    ("cutoff in month 13", GOOD + "knowledge_cutoff: 2025-13"),
+    ("beta status", GOOD + "status: beta"),
+    ("offer without a provider", GOOD + "offers:\n  - {model_id: x}"),
+    ("unknown per-unit price", GOOD + "pricing: {per_unit: {images: 0.04}}"),
+    ("tier without above", GOOD + "pricing: {tiers: [{input_per_mtok: 2}]}"),
+    ("free as text", GOOD + "pricing: {free: 'yes'}"),
+    ("empty list of scores", GOOD + "benchmarks:\n  medqa: []"),
+    ("unknown evaluator", GOOD + "benchmarks:\n  medqa: {value: 1, evaluated_by: lab}"),
+    ("negative shots", GOOD + "benchmarks:\n  medqa: {value: 1, shots: -1}"),
+    ("variant that is not an id", GOOD + "benchmarks:\n  medqa: [{value: 1, variant: Public Set}]"),
+    ("empty alias", GOOD + "aliases: [gpt-4o, '']"),
 ]
 LOADER_ONLY = [
     # What JSON Schema cannot express; the loader still refuses it.
     ("a day that does not exist", GOOD.replace("2025-07-09", "2025-02-30")),
     ("more active parameters than total", GOOD + "parameters: {total: 4B, active: 5B}"),
     ("a fraction of a token", GOOD + "context_window: '1.5'"),
+    ("price tiers out of order", GOOD + "pricing: {tiers: [{above: 2K}, {above: 1K}]}"),
+    ("two scores of one variant", GOOD + "benchmarks:\n  medqa: [{value: 1}, {value: 2}]"),
+    ("self-reported yet measured by the platform", GOOD + "benchmarks:\n  medqa: {value: 1, self_reported: true, evaluated_by: platform}"),
+    ("two context windows", GOOD + "context_window: 1K\nlimits: {context: 2K}"),
+    ("an offer twice", GOOD + "offers: [{provider: a, model_id: x}, {provider: a, model_id: x}]"),
 ]
 
 
@@ -136,22 +222,3 @@ def test_loader_rejects_what_no_schema_can_express(loader_errors, index):
     assert loader_errors.get(f"content/models/bad-{len(BAD_ENTRIES) + index}.yaml")
 
 
-def test_new_entry_carries_the_schema_comment_and_builds(tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "site.yaml").write_text("title: Fresh\n")
-    result = run_cli("new", "delta-7b", "--site", site)
-    assert result.returncode == 0, result.output
-    entry = site / "content/models/delta-7b.yaml"
-    text = entry.read_text()
-    assert text.startswith("# yaml-language-server: $schema=../../schemas/model.schema.json\n")
-    assert (entry.parent / "../../schemas/model.schema.json").resolve().read_bytes() == SCHEMA_FILE.read_bytes()
-    assert schema_errors(json.loads(SCHEMA_FILE.read_text()), text) == []
-    built = run_cli("build", site, "--out", tmp_path / "out")
-    assert built.returncode == 0, built.output
-    assert (tmp_path / "out/models/delta-7b/index.html").is_file()
-    # Its one warning is the reminder to cite sources; a second `new` keeps the schema file as it is.
-    assert {p["code"] for p in json.loads(run_cli("check", site, "--format", "json").stdout)["problems"]} == {"MC104"}
-    (site / "schemas/model.schema.json").write_text("{}")
-    assert run_cli("new", "epsilon-2b", "--site", site).returncode == 0
-    assert (site / "schemas/model.schema.json").read_text() == "{}"

@@ -30,12 +30,13 @@ from playwright.sync_api import Page, expect
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
+from browser import axe_violations
 from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
-from generator.build import BuildResult, Settings
-from generator.errors import Code, Problem, Severity
+from generator.errors import Code, Problem, Severity, UsageError
+from generator.settings import BuildResult, Settings
 from generator.serve import (
-    Debouncer, DevServer, Found, Outcome, bind, content_type, failure_page, find_file, inject_script, is_loopback,
-    server_url, stylesheet_changes,
+    Debouncer, DevServer, Found, Hosts, Outcome, bind, content_type, excerpt, failure_page, find_file, host_of,
+    inject_script, is_loopback, server_url, stylesheet_changes,
 )
 
 SCRIPT = b'<script src="/livereload.js?port=1"></script>'
@@ -104,6 +105,7 @@ def output(tmp_path):
     (tmp_path / "secret.txt").write_text("secret")
     (root / "escape").symlink_to(tmp_path / "secret.txt")
     (root / "escape-dir").symlink_to(tmp_path)
+    (root / "loop").symlink_to(root / "loop")
     return root
 
 
@@ -125,6 +127,11 @@ def output(tmp_path):
     ("/escape-dir/secret.txt", Found()),
     ("/.modelcat-output", Found()),
     ("/index.html%00.txt", Found()),
+    ("/" + "a" * 300, Found()),  # a name longer than file systems allow: ENAMETOOLONG, once a 500
+    ("/models/" + "%61" * 256 + "/", Found()),
+    ("/" + "a/" * 3000, Found()),  # thousands of segments
+    ("/" + "../" * 3000 + "etc/passwd", Found()),
+    ("/loop/index.html", Found()),  # a symbolic link to itself
 ])
 def test_find_file_serves_only_the_output_folder(output, path, found):
     result = find_file(output, path)
@@ -145,14 +152,14 @@ def test_failure_page_escapes_what_it_shows():
     hostile = Problem(Code.UNKNOWN_FIELD, "content/models/<b>x</b>.yaml", "<img src=x onerror=alert(1)>",
                       'unknown field "<script>alert(1)</script>".', line=3, hint="did you mean <i>name</i>?")
     warning = Problem(Code.STRAY_FILE, "content/models/notes.txt", "", "not read.", severity=Severity.WARNING)
-    page = failure_page(Outcome(BuildResult([hostile, warning]))).decode()
+    page = failure_page(Outcome(BuildResult([hostile, warning])), Path("/nonexistent")).decode()
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>x" not in page and "<i>name" not in page
     assert "content/models/&lt;b&gt;x&lt;/b&gt;.yaml:3" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "unknown field &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;. <span class=\"code\">[MC010]" in page
-    assert "Warning: not read." in page
+    assert '<span class="label">Warning:</span> not read.' in page
     assert "1 error, 1 warning in 2 files." in page
-    crash = failure_page(Outcome(None, "Traceback ...\nRuntimeError: <boom>")).decode()
+    crash = failure_page(Outcome(None, "Traceback ...\nRuntimeError: <boom>"), Path("/nonexistent")).decode()
     assert "RuntimeError: &lt;boom&gt;" in crash and "modelcat could not build the site." in crash
 
 
@@ -167,6 +174,98 @@ def test_is_loopback(host, loopback):
 def test_server_url_brackets_ipv6():
     assert server_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
     assert server_url("::1", 8000) == "http://[::1]:8000/"
+
+
+@pytest.mark.parametrize("header, host", [
+    ("localhost:8000", "localhost"), ("LocalHost", "localhost"), ("localhost.:8000", "localhost"),
+    ("127.0.0.1:8000", "127.0.0.1"), ("[::1]:8000", "::1"), ("[0:0:0:0:0:0:0:1]", "::1"), (" example.test ", "example.test"),
+    ("localhost:", "localhost"),
+    (None, None), ("", None), ("[::1", None), ("[::1]x", None), ("[evil.example]", None), ("::1", None),
+    ("localhost:80:80", None), ("localhost:http", None), ("user@localhost", None), ("localhost,evil.example", None),
+    ("local host", None), ("evil.example/", None), ("..", None),
+])
+def test_host_of_reads_the_host_a_browser_names(header, host):
+    assert host_of(header) == host
+
+
+@pytest.mark.parametrize("header, allowed", [
+    ("localhost:8000", True), ("LOCALHOST.", True), ("app.localhost:8000", True), ("127.0.0.1", True),
+    ("127.8.9.10:8000", True), ("[::1]:8000", True), ("preview.example.test:8000", True), ("a.lan.example", True),
+    ("lan.example", True),
+    ("evil.example", False), ("evil.example:8000", False), ("localhost.evil.example", False), ("evilpreview.example.test", False),
+    ("preview.example.test.evil", False), ("10.0.0.1", False), ("[fe80::1]", False), ("0.0.0.0:8000", False),
+    ("127.0.0.1.nip.io", False), ("", False), (None, False),
+])
+def test_the_server_answers_loopback_and_allowed_hosts_only(header, allowed):
+    hosts = Hosts.of("127.0.0.1", ["Preview.Example.Test", ".lan.example"])
+    assert hosts.allow(header) is allowed
+
+
+def test_a_server_on_every_address_answers_any_address_but_only_allowed_names():
+    hosts = Hosts.of("0.0.0.0", [])
+    assert hosts.allow("192.168.1.5:8000") and hosts.allow("[fe80::1]") and hosts.allow("localhost")
+    assert not hosts.allow("devbox.lan") and not hosts.allow("evil.example")
+    named = Hosts.of("devbox.lan", [])
+    assert named.allow("devbox.lan:8000") and not named.allow("192.168.1.5")
+
+
+def test_a_refusal_says_which_option_allows_the_host():
+    hosts = Hosts.of("127.0.0.1", [])
+    assert hosts.refusal("Evil.Example:8000") == (
+        'Blocked request: this preview answers only to localhost and the names it is told, not to "evil.example". '
+        "To allow it, restart modelcat serve with --allowed-host evil.example\n")
+    assert "--allowed-host [fe80::1]" in hosts.refusal("[fe80::1]:8000")
+    assert hosts.refusal("a b") == "Blocked request: its Host header names no valid host.\n"
+
+
+@pytest.mark.parametrize("name", ["http://example.test", "example.test/x", "", "a b", "exa mple"])
+def test_an_allowed_host_that_is_no_host_is_a_usage_error(name):
+    with pytest.raises(UsageError, match="is not a host name or address"):
+        Hosts.of("127.0.0.1", [name])
+
+
+def test_excerpt_marks_the_line_and_column_and_shows_what_cannot_be_seen():
+    lines = ["name: x", "summary: Note:\tthis", "developer: \x1b[31mred", "a", "b", "c"]
+    shown = excerpt(lines, 2, 14)
+    assert shown.lines == ((1, "name: x"), (2, "summary: Note:  this"), (3, "developer: \u241b[31mred"), (4, "a"))
+    assert (shown.line, shown.caret) == (2, 13)
+    assert excerpt(lines, 1).caret is None and excerpt(lines, 1).lines[0] == (1, "name: x")
+    long = excerpt(["x: " + "a" * 1000 + ": " + "b" * 1000], 1, 1004)
+    [(_, text)] = long.lines
+    assert len(text) == 160 and text.startswith("…") and text.endswith("…") and text[long.caret] == ":"
+
+
+def test_failure_page_shows_the_lines_the_build_read_escaped(tmp_path):
+    site = tmp_path / "site"
+    (site / "content/models").mkdir(parents=True)
+    entry = site / "content/models/alpha.yaml"
+    entry.write_text("name: A\nsummary: <script>alert(1)</script>: x\ndeveloper: d\n")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0\n")
+    started = time.time() + 1  # the files above were saved before the build began
+    problems = [Problem(Code.YAML_SYNTAX, "content/models/alpha.yaml", "", "YAML syntax error.", line=2, column=29,
+                        hint='quote the text: it contains ": "'),
+                Problem(Code.YAML_SYNTAX, str(outside), "", "outside the site.", line=1),
+                Problem(Code.YAML_SYNTAX, "content/models/../../../secret.txt", "", "outside the site.", line=1)]
+    page = failure_page(Outcome(BuildResult(problems), started=started), site).decode()
+    assert "<script>alert(1)" not in page
+    assert ('<span class="row marked"><span class="ln">2</span><span class="gutter">&gt;</span>'
+            "summary: &lt;script&gt;alert(1)&lt;/script&gt;: x") in page
+    assert '<span class="gutter"></span>' + " " * 28 + "^</span>" in page
+    assert "content/models/alpha.yaml:2:29" in page and "quote the text: it contains &#34;: &#34;" in page
+    assert "root:x" not in page  # only files of the site (and the bundled theme) are shown
+    # Saved after the build began: not what the build read, so no excerpt (the next build shows one).
+    saved_later = failure_page(Outcome(BuildResult(problems[:1]), started=time.time() - 60), site).decode()
+    assert "alert(1)" not in saved_later and 'class="excerpt"' not in saved_later
+
+
+def test_failure_page_summarises_problems_past_a_screenful(tmp_path):
+    problems = [Problem(Code.UNKNOWN_BENCHMARK, f"content/models/m{n:03}.yaml", "benchmarks.x", "unknown benchmark id.",
+                        line=3) for n in range(500)]
+    page = failure_page(Outcome(BuildResult(problems)), tmp_path).decode()
+    assert page.count('<li class="error">') == 3 and "… and 497 more of this code." in page
+    assert "MC021 error, 500 times in 500 files: an unknown benchmark id" in page
+    assert "`modelcat check --all` lists every one" in page
 
 
 # --- The server with a stand-in build function, in a thread ------------------------------
@@ -194,6 +293,12 @@ class FakeBuild:
         page = settings.output / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(self.HALF)  # what a request would see if the server did not wait
+        preview = options.get("preview")
+        if text.startswith("early") and preview is not None and "index.html" in preview.open_outputs:
+            preview.planned({"index.html", "other/index.html"})
+            preview.rendered_first({"index.html": f"<html><head></head><body><h1>{text}</h1></body></html>".encode()})
+            self.building_slowly.set()
+            self.release.wait(30)
         if text.startswith("slow"):
             self.building_slowly.set()
             self.release.wait(30)
@@ -279,6 +384,40 @@ def test_reload_socket_refuses_other_web_pages(threaded):
         thread.submit(asyncio.run, connect(threaded.url.rstrip("/"))).result()
         with pytest.raises(HTTPClientError, match="403"):
             thread.submit(asyncio.run, connect("http://elsewhere.example")).result()
+
+
+def test_the_open_page_is_shown_before_the_rest_of_its_build_and_nothing_mixes(threaded):
+    """Hugo's fast render: the page a browser shows comes first; files the build still
+    rewrites wait for it, files it leaves alone are served at once."""
+    (threaded.server.root / "other").mkdir(exist_ok=True)
+    (threaded.server.root / "other/index.html").write_text("<h1>old other</h1>")
+    (threaded.server.root / "still.txt").write_text("unchanged")
+
+    async def watch_and_save():
+        socket_ = await websocket_connect(threaded.url.replace("http:", "ws:") + "livereload")
+        await socket_.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        await socket_.read_message()
+        await socket_.write_message(json.dumps({"command": "info", "url": threaded.url, "plugins": {}}))
+        await asyncio.sleep(0.2)
+        threaded.write("early view")
+        message = json.loads(await asyncio.wait_for(socket_.read_message(), 20))
+        socket_.close()
+        return message
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, watch_and_save()).result()["command"] == "reload"
+    assert threaded.build.building_slowly.wait(20)
+    assert "<h1>early view</h1>" in threaded.get()  # while the build still runs
+    assert threaded.get("still.txt") == "unchanged"
+    waiting = {}
+    request = threading.Thread(target=lambda: waiting.update(page=threaded.get("other/")))
+    request.start()
+    request.join(0.5)
+    assert request.is_alive(), "a file the build rewrites was served before the build ended"
+    threaded.build.release.set()
+    request.join(20)
+    assert "page" in waiting
 
 
 def test_a_long_build_never_blocks_serving_and_requests_wait_for_its_end(threaded):
@@ -396,7 +535,7 @@ def unchanged_server(tmp_path_factory):
     """One server shared by the tests that only make requests."""
     site = tmp_path_factory.mktemp("unchanged") / "site"
     shutil.copytree(FIXTURE_SITE, site)
-    running = ServerProcess(site)
+    running = ServerProcess(site, "--allowed-host", "preview.example.test", "--allowed-host", ".lan.example")
     yield running
     stop_cleanly(running)
 
@@ -452,9 +591,43 @@ def test_broken_yaml_shows_its_file_and_line_then_recovers(server, live_page):
     live_page.goto(server.url)
     expect(live_page.locator("h1")).to_have_text("The site did not build")
     wait_until_connected(live_page)
-    assert server.output.count("content/models/alpha-4b.yaml:4: YAML syntax error") == 1
+    assert server.output.count("content/models/alpha-4b.yaml:4:7: YAML syntax error") == 1
     save_like_an_editor(entry, original)
     expect(live_page.locator("h1")).to_have_text("Fixture Catalog", timeout=15_000)
+
+
+def test_an_unquoted_colon_shows_the_line_marked_and_how_to_quote_it(server, live_page):
+    entry = server.site / "content/models/alpha-4b.yaml"
+    original = entry.read_text()
+    live_page.goto(server.url + "models/alpha-4b/")
+    wait_until_connected(live_page)
+    broken = original.replace("summary: A *small* test model.", "summary: Note: <b>bold</b> test model.")
+    save_like_an_editor(entry, broken)
+    expect(live_page.locator("h1")).to_have_text("The site did not build", timeout=15_000)
+    problem = live_page.locator("main li")
+    expect(problem.locator(".where")).to_have_text("content/models/alpha-4b.yaml:2:14")
+    expect(problem.locator(".hint")).to_contain_text('Hint: quote the text: it contains ": "')
+    marked = problem.locator(".excerpt .marked")
+    expect(marked).to_contain_text("2>summary: Note: <b>bold</b> test model.")  # escaped: shown as written
+    expect(problem.locator(".excerpt .caret")).to_have_text(" " * 13 + "^")
+    expect(problem.locator(".excerpt .row")).to_have_count(5)  # lines 1 to 4 and the caret
+    assert problem.locator(".excerpt b").count() == 0
+    for scheme in ("light", "dark"):
+        live_page.emulate_media(color_scheme=scheme)
+        assert axe_violations(live_page) == [], scheme
+    save_like_an_editor(entry, original)
+    expect(live_page.locator("h1")).to_have_text("Alpha 4B", timeout=15_000)
+
+
+def test_the_preview_shows_drafts_marked_as_drafts(server):
+    draft = ("draft: true\nname: Zeta Draftmodel\nsummary: Being written.\ndeveloper: Acme Labs\n"
+             "release_date: 2025-01\nsources: ['https://example.com/z']\n")
+    save_like_an_editor(server.site / "content/models/zeta-9b.yaml", draft)
+    server.wait_for(r"Built the site in [\d.]+ s after changes to content/models/zeta-9b.yaml")
+    page = urllib.request.urlopen(server.url + "models/zeta-9b/", timeout=20).read().decode()
+    assert '<li class="badge badge-draft">Draft</li>' in page and "<strong>Draft.</strong> Not published" in page
+    home = urllib.request.urlopen(server.url, timeout=20).read().decode()
+    assert 'Zeta Draftmodel</a> <span class="badge badge-draft"' in home
 
 
 def test_broken_template_shows_its_error_then_recovers(server, live_page):
@@ -492,11 +665,11 @@ def test_unknown_path_gets_the_sites_404_page(unchanged_server, live_page):
     wait_until_connected(live_page)  # live reload works on the 404 page too
 
 
-def raw_get(url: str, path: str, method: str = "GET") -> http.client.HTTPResponse:
-    """Send the path exactly as written: browsers and urllib would normalise the tricks away."""
+def raw_get(url: str, path: str, method: str = "GET", host: str | None = None) -> http.client.HTTPResponse:
+    """Send the path (and Host header) exactly as written: browsers and urllib would normalise the tricks away."""
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
-    connection.request(method, path)
+    connection.request(method, path, headers={"Host": host} if host is not None else {})
     response = connection.getresponse()
     response.body = response.read()
     connection.close()
@@ -512,6 +685,51 @@ def test_requests_cannot_leave_the_output_folder(unchanged_server, path):
     response = raw_get(unchanged_server.url, path)
     assert response.status == 404
     assert b"root:" not in response.body and b"Page not found" in response.body
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 256, "/models/" + "b" * 4000 + "/", "/" + "c/" * 5000, "/" + "%2e%2e/" * 3000])
+def test_absurd_paths_get_the_404_page(unchanged_server, path):
+    # issue 10: a segment of 256+ characters answered 500 with a traceback ("File name too long").
+    response = raw_get(unchanged_server.url, path)
+    assert response.status == 404 and b"Page not found" in response.body
+    assert "Traceback" not in unchanged_server.output
+
+
+@pytest.mark.parametrize("path", ["/", "/api/models.json", "/models/alpha-4b/", "/livereload.js", "/livereload/builds",
+                                  "/no-such-page/"])
+def test_a_request_for_another_host_is_refused_with_the_option_that_allows_it(unchanged_server, path):
+    # issue 10: `Host: evil.example` got 200, the DNS-rebinding hole other dev servers closed.
+    response = raw_get(unchanged_server.url, path, host="evil.example")
+    assert response.status == 403 and response.getheader("Content-Type") == "text/plain; charset=utf-8"
+    assert response.body.decode() == (
+        'Blocked request: this preview answers only to localhost and the names it is told, not to "evil.example". '
+        "To allow it, restart modelcat serve with --allowed-host evil.example\n")
+    assert raw_get(unchanged_server.url, path, method="POST", host="evil.example").status == 403
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]", "app.localhost", "preview.example.test",
+                                  "x.lan.example"])
+def test_loopback_names_and_allowed_hosts_are_served(unchanged_server, host):
+    port = urllib.parse.urlsplit(unchanged_server.url).port
+    response = raw_get(unchanged_server.url, "/api/models.json", host=f"{host}:{port}")
+    assert response.status == 200 and b'"alpha-4b"' in response.body
+
+
+def test_the_reload_socket_refuses_another_host(unchanged_server):
+    async def connect(host):
+        url = unchanged_server.url.replace("http:", "ws:") + "livereload"
+        (await websocket_connect(HTTPRequest(url, headers={"Host": host, "Origin": f"http://{host}"}))).close()
+    port = urllib.parse.urlsplit(unchanged_server.url).port
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, connect(f"localhost:{port}")).result()
+        with pytest.raises(HTTPClientError, match="403"):
+            thread.submit(asyncio.run, connect(f"evil.example:{port}")).result()
+
+
+def test_an_allowed_host_that_is_no_host_stops_serve_with_a_usage_error(site_copy):
+    result = run_cli("serve", site_copy, "--port", "0", "--allowed-host", "http://preview.example.test/")
+    assert result.returncode == 2 and "is not a host name or address" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_pretty_urls_and_content_types(unchanged_server):

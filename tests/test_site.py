@@ -90,7 +90,7 @@ def content_models(site) -> dict[str, dict]:
 
 def test_json_export_carries_every_entry_resolved(built_site):
     data = json.loads((built_site / "api/models.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     by_slug = {m["slug"]: m for m in data["models"]}
     entries = content_models(FIXTURE_SITE)
     assert set(by_slug) == set(entries)
@@ -107,11 +107,12 @@ def test_json_export_carries_every_entry_resolved(built_site):
 
 def test_exports_keep_every_figures_provenance(built_site):
     models = {m["slug"]: m for m in json.loads((built_site / "api/models.json").read_text())["models"]}
-    assert models["alpha-4b-chat"]["benchmarks"]["medqa"]["approx"] is True
-    assert models["alpha-4b-chat"]["benchmarks"]["arena"]["self_reported"] is True
-    assert models["beta-7b"]["benchmarks"]["medqa"]["estimated"] is True
-    assert models["alpha-4b"]["benchmarks"]["medqa"]["setting"] == "5-shot"
-    assert models["alpha-4b"]["benchmarks"]["medqa"]["source"] == {"url": "https://example.com/report", "title": None}
+    assert models["alpha-4b-chat"]["benchmarks"]["medqa"][0]["approx"] is True
+    assert models["alpha-4b-chat"]["benchmarks"]["arena"][0]["self_reported"] is True
+    assert models["alpha-4b-chat"]["benchmarks"]["arena"][0]["evaluated_by"] == "developer"  # the same claim, spelt out
+    assert models["beta-7b"]["benchmarks"]["medqa"][0]["estimated"] is True
+    assert models["alpha-4b"]["benchmarks"]["medqa"][0]["setting"] == "5-shot"
+    assert models["alpha-4b"]["benchmarks"]["medqa"][0]["source"] == {"url": "https://example.com/report", "title": None}
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO((built_site / "api/models.csv").read_text()))}
     assert set(rows) == set(models)
     assert (rows["alpha-4b-chat"]["medqa"], rows["alpha-4b-chat"]["medqa_marks"]) == ("70.0", "approx")
@@ -123,7 +124,7 @@ def test_exports_keep_every_figures_provenance(built_site):
 
 def test_index_export_lists_every_model_and_benchmark(built_site):
     data = json.loads((built_site / "api/index.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert [m["slug"] for m in data["models"]] == ["alpha-4b-chat", "alpha-4b", "beta-7b", "old-1b"]
     assert data["models"][0]["json"] == "https://fixture.example.org/api/models/alpha-4b-chat.json"
     assert data["benchmarks"]["latency"]["higher_is_better"] is False

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -61,16 +60,16 @@ def test_synthetic_exports_match_the_content(synthetic):
     for slug, entry in entries.items():
         record = records[slug]
         assert (record["name"], record["developer"]) == (entry["name"], entry["developer"])
-        assert {b: s["value"] for b, s in record["benchmarks"].items()} == {
+        assert {b: s[0]["value"] for b, s in record["benchmarks"].items()} == {
             b: float(s["value"]) for b, s in entry.get("benchmarks", {}).items()}
         assert record["benchmarks"].keys() == entry.get("benchmarks", {}).keys()
         for benchmark_id, score in entry.get("benchmarks", {}).items():
-            assert record["benchmarks"][benchmark_id]["self_reported"] == score.get("self_reported", False)
-            assert record["benchmarks"][benchmark_id]["setting"] == score.get("setting")
+            assert record["benchmarks"][benchmark_id][0]["self_reported"] == score.get("self_reported", False)
+            assert record["benchmarks"][benchmark_id][0]["setting"] == score.get("setting")
     rows = list(csv.DictReader(io.StringIO((out / "api/models.csv").read_text())))
     assert [r["slug"] for r in rows] == [m["slug"] for m in data["models"]]
     for row in rows:
-        for benchmark_id, score in records[row["slug"]]["benchmarks"].items():
+        for benchmark_id, [score] in records[row["slug"]]["benchmarks"].items():
             assert float(row[benchmark_id]) == score["value"]
             assert ("self_reported" in row[f"{benchmark_id}_marks"]) == score["self_reported"]
     index = json.loads((out / "api/index.json").read_text())

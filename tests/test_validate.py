@@ -41,7 +41,7 @@ CASES = [
     ("variant_of: alpha-4b", "MC020", 5, "variant_of", "cannot refer to itself"),
     ("related: [nobody-here]", "MC020", 5, "related[0]", 'no model has the slug "nobody-here"'),
     ("pricing: {input_per_mtok: -1}", "MC013", 5, "pricing.input_per_mtok", "at least 0"),
-    ("status: gone", "MC013", 5, "status", "'active', 'deprecated' or 'retired'"),
+    ("status: gone", "MC013", 5, "status", "'active', 'preview', 'deprecated' or 'retired'"),
     ("updated: 2025-07", "MC013", 5, "updated", "YYYY-MM-DD"),
     ("updated: 2025-13-45", "MC013", 5, "updated", "YYYY-MM-DD"),
     ("status_date: 2025-02-30", "MC013", 5, "status_date", "YYYY-MM-DD"),

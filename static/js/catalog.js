@@ -29,8 +29,8 @@
   var BENCH_WIDTH = 9;
   /* Which way a column sorts on its first click: names A to Z, prices cheapest first, the rest largest first. */
   var FIRST = { name: 1, date: -1, params: -1, context: -1, price: 1 };
-  var FILTERS = ["q", "dev", "domain", "mod", "open", "min", "max"];
-  var TAXONOMY_FILTER = { developers: "dev", domains: "domain", modalities: "mod" };
+  var FILTERS = ["q", "dev", "domain", "mod", "out", "cap", "open", "min", "max"];
+  var TAXONOMY_FILTER = { developers: "dev", domains: "domain", modalities: "mod", outputs: "out", capabilities: "cap" };
   var URL_DELAY = 150;
 
   var data = null;          /* the listing file, once loaded */
@@ -61,7 +61,7 @@
   function readState() {
     var query = new URLSearchParams(location.search);
     var s = { sort: query.get("sort") || "", b: [] };
-    FILTERS.forEach(function (name) { s[name] = form ? query.get(name) || "" : ""; });
+    FILTERS.forEach(function (name) { s[name] = form && form.elements[name] ? query.get(name) || "" : ""; });
     (query.get("b") || "").split(",").forEach(function (id) {
       if (benchmarkOption(id) && s.b.indexOf(id) < 0) s.b.push(id);
     });
@@ -101,9 +101,11 @@
     history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
   }
 
+  /* A site shows only the filters its content fills (no capability filter without capabilities). */
   function showStateInForm() {
     FILTERS.forEach(function (name) {
       var field = form.elements[name];
+      if (!field) return;
       if (field.type === "checkbox") field.checked = state[name] === "1";
       else field.value = state[name];
       if (field.tagName === "SELECT" && field.value !== state[name]) state[name] = "";  /* a stale link's value */
@@ -113,6 +115,7 @@
   function readForm() {
     FILTERS.forEach(function (name) {
       var field = form.elements[name];
+      if (!field) return;
       state[name] = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
     });
   }
@@ -120,7 +123,7 @@
   /* How many filters other than the name are set, on the phone layout's "Filters" button. */
   function showActiveFilters() {
     if (!toggle) return;
-    var active = ["dev", "domain", "mod", "open"].filter(function (name) { return state[name]; }).length +
+    var active = ["dev", "domain", "mod", "out", "cap", "open"].filter(function (name) { return state[name]; }).length +
       (state.min || state.max ? 1 : 0) + state.b.length;
     toggle.querySelector(".filters-active").textContent = active ? String(active) : "";
   }
@@ -146,52 +149,63 @@
     json.fields.forEach(function (name, i) { field[name] = i; });
     var scope = (table.getAttribute("data-scope") || "").split(":");
     var scopeFilter = TAXONOMY_FILTER[scope[0]];
-    var scopeTerm = scopeFilter ? termNumber(json, scopeFilter, scope[1]) : -1;
+    var scopeTerm = scopeFilter ? termValue(json, scopeFilter, scope[1]) : null;
     var list = [];
     json.models.forEach(function (row) {
+      var outputs = row[field.outputs];
       var item = {
-        index: 0, slug: row[field.slug], name: row[field.name], dev: row[field.developer],
-        dom: row[field.domains], mod: row[field.modalities], open: row[field.open] === 1, status: row[field.status],
+        index: 0, slug: row[field.slug], name: row[field.name], open: row[field.open] === 1,
+        listed: row[field.listed] === 1, badges: row[field.badges], outputs: outputs, aliases: row[field.aliases],
+        terms: { dev: [row[field.developer]], domain: row[field.domains], mod: row[field.modalities],
+                 out: outputs.filter(function (o) { return o !== "text"; }), cap: row[field.capabilities] },
         code: row[field.scores], scores: null, text: null, tr: null, columnsKey: null,
         texts: [row[field.params_text], row[field.context_text], row[field.price_text]],
         keys: { name: row[field.name].toLowerCase(), date: row[field.released], params: row[field.params],
                 context: row[field.context], price: row[field.price] }
       };
-      if (scopeFilter ? hasTerm(item, scopeFilter, scopeTerm) : item.status === null) list.push(item);
+      if (scopeFilter ? hasTerm(item, scopeFilter, scopeTerm) : item.listed) list.push(item);
     });
     /* A term's page lists its current models first, then its deprecated and retired ones. */
-    list = list.filter(function (item) { return item.status === null; }).concat(
-      list.filter(function (item) { return item.status !== null; }));
+    list = list.filter(function (item) { return item.listed; }).concat(list.filter(function (item) { return !item.listed; }));
     list.forEach(function (item, i) { item.index = i; });
     return list;
   }
 
+  /* Developers, domains and input modalities are numbered in the data file; outputs and
+     capabilities are written as they are (a modality, a capability id). */
   var TERMS = { dev: "developers", domain: "domains", mod: "modalities" };
 
-  function termNumber(json, filter, slug) {
+  function termValue(json, filter, slug) {
+    if (!TERMS[filter]) return slug;
     var terms = json[TERMS[filter]];
     for (var i = 0; i < terms.length; i++) if (terms[i][0] === slug) return i;
     return -1;
   }
 
-  function hasTerm(item, filter, number) {
-    if (filter === "dev") return item.dev === number;
-    return item[filter === "domain" ? "dom" : "mod"].indexOf(number) >= 0;
+  function hasTerm(item, filter, value) { return item.terms[filter].indexOf(value) >= 0; }
+
+  function termNames(item, filter) {
+    return item.terms[filter].map(function (n) { return data[TERMS[filter]][n][1]; });
   }
 
-  function termName(filter, number) { return data[TERMS[filter]][number][1]; }
+  /* The small line under a model's name: developer · domains · inputs → outputs. */
+  function aboutOf(item) {
+    var about = termNames(item, "dev");
+    if (item.terms.domain.length) about.push(termNames(item, "domain").join(", "));
+    var io = item.terms.mod.length ? termNames(item, "mod").join(", ") : "";
+    if (item.outputs.length) io += " → " + item.outputs.join(", ");
+    if (io) about.push(io);
+    return about.join(" · ");
+  }
 
-  /* What the name filter searches: the row header's words, as the page shows them. */
+  /* What the name filter searches: the row header's words, and the model's API ids. */
   function textOf(item) {
-    if (item.text === null) {
-      item.text = [item.name, termName("dev", item.dev)].concat(
-        item.dom.map(function (n) { return termName("domain", n); }),
-        item.mod.map(function (n) { return termName("mod", n); })).join(" ").toLowerCase();
-    }
+    if (item.text === null) item.text = (item.name + " " + aboutOf(item) + " " + item.aliases.join(" ")).toLowerCase();
     return item.text;
   }
 
-  /* "medqa:64.4:as:0 arena:1200" -> {medqa: {v: 64.4, f: "as", s: 0}, arena: {v: 1200, f: "", s: -1}} */
+  /* "medqa:64.4:as:0 arena:1200" -> {medqa: {v: 64.4, f: "as", s: 0}, arena: {v: 1200, f: "", s: -1}};
+     an id may name a variant's board ("swe_pro.public"). */
   function scoresOf(item) {
     if (item.scores) return item.scores;
     var scores = {};
@@ -227,11 +241,13 @@
       th.appendChild(document.createTextNode(" "));
       th.appendChild(el("span", "tag", "open"));
     }
-    if (item.status) th.appendChild(el("span", "badge badge-" + item.status[0], item.status[1]));
-    var about = [termName("dev", item.dev)];
-    if (item.dom.length) about.push(item.dom.map(function (n) { return termName("domain", n); }).join(", "));
-    if (item.mod.length) about.push(item.mod.map(function (n) { return termName("mod", n); }).join(", "));
-    th.appendChild(el("small", "", about.join(" · ")));
+    item.badges.forEach(function (badge) {  /* [kind, text, tooltip], as filters.status_marks gives them */
+      if (badge[0] === "draft") th.appendChild(document.createTextNode(" "));
+      var span = el("span", "badge badge-" + badge[0], badge[1]);
+      if (badge[2]) span.title = badge[2];
+      th.appendChild(span);
+    });
+    th.appendChild(el("small", "", aboutOf(item)));
     tr.appendChild(th);
     [item.keys.date].concat(item.texts).forEach(function (text, i) {
       var td = el("td", i ? "num" : "", text === null ? "—" : text);
@@ -247,8 +263,8 @@
     var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     var min = state.min ? parseFloat(state.min) : null;  /* billions, as the data file gives parameters */
     var max = state.max ? parseFloat(state.max) : null;
-    var terms = ["dev", "domain", "mod"].filter(function (name) { return state[name]; }).map(function (name) {
-      return [name, termNumber(data, name, state[name])];
+    var terms = ["dev", "domain", "mod", "out", "cap"].filter(function (name) { return state[name]; }).map(function (name) {
+      return [name, termValue(data, name, state[name])];
     });
     return function (item) {
       for (var t = 0; t < terms.length; t++) {
@@ -349,15 +365,18 @@
       td.textContent = "—";
       return td;
     }
-    var link = el("a", "score", (score.f.indexOf("a") >= 0 ? "~" : "") + formatNumber(score.v) + column.option.dataset.unit +
-      (score.f.indexOf("e") >= 0 ? " est." : ""));
+    /* A fraction-scale percentage (0.93) shows as 93%, as the pages print it. */
+    var scale = parseFloat(column.option.dataset.scale || "1");
+    var link = el("a", "score", (score.f.indexOf("a") >= 0 ? "~" : "") + formatNumber(score.v * scale) +
+      column.option.dataset.unit + (score.f.indexOf("e") >= 0 ? " est." : ""));
     link.href = data.model_url + item.slug + "/#score-" + column.id;
     link.title = "Details and source on the model's page";
     td.appendChild(link);
-    if (score.f.indexOf("s") >= 0) {
+    [["s", "mark", "self-reported"], ["m", "mark mark-base", "base model"]].forEach(function (flag) {
+      if (score.f.indexOf(flag[0]) < 0) return;
       td.appendChild(document.createTextNode(" "));
-      td.appendChild(el("span", "mark", "self-reported"));
-    }
+      td.appendChild(el("span", flag[1], flag[2]));
+    });
     if (column.mixed) {
       td.appendChild(el("small", "setting", score.s >= 0 ? data.settings[score.s] : "setting not stated"));
     }
@@ -472,7 +491,7 @@
   function showRows() {
     var matches = matcher();
     /* Typing on narrows the previous result: search it instead of every row. */
-    var others = JSON.stringify([state.dev, state.domain, state.mod, state.open, state.min, state.max, sortedBy]);
+    var others = JSON.stringify([state.dev, state.domain, state.mod, state.out, state.cap, state.open, state.min, state.max, sortedBy]);
     var q = state.q.toLowerCase();
     var narrower = others === filtered.others && filtered.q !== null && q.indexOf(filtered.q) === 0;
     view = (narrower ? view : ordered).filter(matches);

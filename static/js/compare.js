@@ -44,13 +44,16 @@
     return sig(value, 3);
   }
 
+  /* The unit goes by size first (1,050,000 reads "1.05M"); round multiples print whole. */
   function tokens(value) {
-    var exact = [[1e6, "M"], [1048576, "M"], [1e3, "K"], [1024, "K"]];
-    for (var i = 0; i < exact.length; i++) {
-      if (value >= exact[i][0] && value % exact[i][0] === 0) return value / exact[i][0] + exact[i][1];
+    var units = [[1e6, 1048576, "M"], [1e3, 1024, "K"]];
+    for (var i = 0; i < units.length; i++) {
+      var u = units[i];
+      if (value < u[0]) continue;
+      if (value % u[0] === 0) return value / u[0] + u[2];
+      if (value % u[1] === 0) return value / u[1] + u[2];
+      return sig(value / u[0], 3) + u[2];
     }
-    if (value >= 1e6) return sig(value / 1e6, 3) + "M";
-    if (value >= 1e3) return sig(value / 1e3, 3) + "K";
     return String(value);
   }
 
@@ -60,15 +63,41 @@
   }
 
   function money(value, currency) {
-    var amount = value >= 0.1 || value === 0 ? value.toFixed(2) : sig(value, 4);
+    /* Cents always; smaller fractions only where the price has them ($0.625, never $0.62). */
+    var cents = value === 0 || (value >= 0.1 && Math.abs(Math.round(value * 100) / 100 - value) < 1e-9);
+    var amount = cents ? value.toFixed(2) : value >= 0.1 ? String(parseFloat(value.toFixed(4))) : sig(value, 4);
     return CURRENCY[currency] ? CURRENCY[currency] + amount : amount + " " + currency;
   }
 
+  var UNITS = [["image", "image"], ["second", "second"], ["minute", "minute"], ["request", "request"], ["page", "page"],
+    ["million_characters", "1M characters"]];
+
+  /* One price in one line: free and plan prices never read "$0.00". */
+  function pricingText(p) {
+    if (p.free) return "Free";
+    if (p.input_per_mtok !== null || p.output_per_mtok !== null) {
+      return [p.input_per_mtok, p.output_per_mtok].map(function (v) { return v === null ? "—" : money(v, p.currency); }).join(" / ");
+    }
+    var units = UNITS.filter(function (u) { return p.per_unit && p.per_unit[u[0]] !== null; }).map(function (u) {
+      return money(p.per_unit[u[0]], p.currency) + " / " + u[1];
+    });
+    if (units.length) return units.join(" · ");
+    if (p.plan) return p.plan.charAt(0).toUpperCase() + p.plan.slice(1);
+    return "— / —";
+  }
+
+  /* The developer's own price, or with offers the cheapest (the export's price_from), "from" when there are
+     several, as generator/tables.py price_text says it. */
   function priceText(m) {
-    if (m.pricing) {
-      return [m.pricing.input_per_mtok, m.pricing.output_per_mtok].map(function (v) {
-        return v === null ? "—" : money(v, m.pricing.currency);
-      }).join(" / ");
+    var offers = m.offers || [];
+    var shown = offers.length && m.price_from ? m.price_from : m.pricing;
+    if (shown) {
+      var options = (m.pricing ? 1 : 0) + offers.filter(function (o) {
+        return o.pricing && (o.status === "active" || o.status === "preview");
+      }).length;
+      var charged = shown.input_per_mtok !== null || shown.output_per_mtok !== null ||
+        UNITS.some(function (u) { return shown.per_unit && shown.per_unit[u[0]] !== null; });
+      return (options > 1 && !shown.free && charged ? "from " : "") + pricingText(shown);
     }
     return "pricing" in m && m.open_weights ? "Free (open weights)" : "—";
   }
@@ -78,8 +107,15 @@
     return unit === "%" || unit.charAt(0) === "/" ? unit : "\u00a0" + unit;
   }
 
+  /* A fraction-scale percentage (0.93) shows as 93%. */
   function scoreText(s, benchmark) {
-    return (s.approx ? "~" : "") + number(s.value) + unitSuffix(benchmark.unit) + (s.estimated ? " est." : "");
+    var value = benchmark.scale === "fraction" ? s.value * 100 : s.value;
+    return (s.approx ? "~" : "") + number(value) + unitSuffix(benchmark.unit) + (s.estimated ? " est." : "");
+  }
+
+  /* How a figure was measured, as leaderboards compare it: its setting, else its shots. */
+  function condition(s) {
+    return s.setting || (s.shots !== null && s.shots !== undefined ? s.shots + "-shot" : null);
   }
 
   /* --- Small DOM helpers ------------------------------------------------------------- */
@@ -204,6 +240,10 @@
       ["Context", function (m) { return m.context_window ? tokens(m.context_window) : missing("Not published"); },
         function (m) { return m.context_window || null; }],
       ["Price (in / out per 1M tokens)", priceText],
+      ["Max output", function (m) { return m.limits && m.limits.output ? tokens(m.limits.output) : missing("Not published"); },
+        function (m) { return m.limits && m.limits.output || null; }, "limits"],
+      ["Knowledge cutoff", function (m) { return m.knowledge_cutoff ? longDate(m.knowledge_cutoff) : missing("Not published"); },
+        null, "knowledge_cutoff"],
       ["License", function (m) {
         if (!m.license) return missing("Not published");
         var title = m.license.name || m.license.spdx;
@@ -211,7 +251,10 @@
         return href && safeHref(href) ? el("a", { href: safeHref(href), rel: "noopener", text: title }) : title;
       }],
       ["Open weights", function (m) { return m.open_weights === true ? "Yes" : m.open_weights === false ? "No" : "—"; }]
-    ].map(function (row) {
+    ].filter(function (row) {
+      /* Rows of the second format's fields only where a chosen model fills them. */
+      return !row[3] || models.some(function (m) { return row[3] === "limits" ? m.limits && m.limits.output : m[row[3]]; });
+    }).map(function (row) {
       /* A row with a third function has a best value (the longest context), as curated tables do. */
       var values = row[2] ? models.map(row[2]) : [];
       var present = values.filter(function (v) { return v !== null; });
@@ -228,8 +271,8 @@
     var seen = [];
     var unstated = false;
     scores.forEach(function (s) {
-      if (s && !s.setting) unstated = true;
-      else if (s && seen.indexOf(s.setting) < 0) seen.push(s.setting);
+      if (s && !condition(s)) unstated = true;
+      else if (s && seen.indexOf(condition(s)) < 0) seen.push(condition(s));
     });
     if (unstated) seen.push("not stated");
     return seen.length > 1 ? seen : null;
@@ -255,25 +298,40 @@
       : el("span", { className: "score", text: text });
     var cell = el("td", { className: "num", "data-label": m.name }, [value]);
     if (s.self_reported) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark", text: "self-reported" })]));
+    if (s.measured_on) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark mark-base", text: "base model" })]));
     if (best) appendBestMark(cell);
-    if (mixed) cell.appendChild(el("small", { className: "setting", text: s.setting || "setting not stated" }));
+    if (mixed) cell.appendChild(el("small", { className: "setting", text: condition(s) || "setting not stated" }));
     return cell;
   }
 
+  /* A model's score on one board: a benchmark's figures without a variant, or one variant's. */
+  function scoreOn(m, id, variant) {
+    var found = (m.benchmarks[id] || []).filter(function (s) { return (s.variant || null) === variant; });
+    return found.length ? found[0] : null;
+  }
+
+  /* One row per leaderboard: figures of two variants are never compared in one row. */
   function benchmarkRows(models, notes) {
     var rows = [];
+    var boards = [];
     Object.keys(directory.benchmarks).forEach(function (id) {
+      boards.push([id, null]);
+      Object.keys(directory.benchmarks[id].variants || {}).forEach(function (v) { boards.push([id, v]); });
+    });
+    boards.forEach(function (board) {
+      var id = board[0], variant = board[1];
       var benchmark = directory.benchmarks[id];
-      var scores = models.map(function (m) { return m.benchmarks[id] || null; });
+      var scores = models.map(function (m) { return scoreOn(m, id, variant); });
       var values = scores.filter(Boolean).map(function (s) { return s.value; });
       if (!values.length) return;
       var best = values.length > 1 ? (benchmark.higher_is_better ? Math.max : Math.min).apply(null, values) : null;
       var mixed = settingsOf(scores);
-      var head = el("th", { scope: "row" }, [el("a", { href: base + "benchmarks/" + encodeURIComponent(id) + "/", text: benchmark.name })]);
+      var label = variant ? benchmark.name + " (" + benchmark.variants[variant].name + ")" : benchmark.name;
+      var head = el("th", { scope: "row" }, [el("a", { href: base + "benchmarks/" + encodeURIComponent(id) + "/", text: label })]);
       if (mixed) {
         var number = notes.length + 1;
         notes.push(el("li", { id: "pick-note-" + number, value: String(number) },
-          ["†" + number + " " + benchmark.name + ": figures measured under different settings (" + mixed.join("; ") + "); compare with care."]));
+          ["†" + number + " " + label + ": figures measured under different settings (" + mixed.join("; ") + "); compare with care."]));
         head.appendChild(el("sup", { className: "note-mark" }, [el("a", { href: "#pick-note-" + number, text: "†" + number },
           [el("span", { className: "visually-hidden", text: " (mixed settings, see note " + number + ")" })])]));
       }
