@@ -175,7 +175,7 @@ def listing_json(catalog: Catalog, urls: Urls) -> bytes:
             **{taxonomy: [[slug, catalog.taxonomies[taxonomy][slug].name] for slug in found]
                for taxonomy, found in numbered.items()},
             "settings": list(settings), "fields": list(LISTING_FIELDS), "models": rows}
-    return _json(data)
+    return (_encode(data) + "\n").encode()
 
 
 def _short(value: float | None) -> float | int | None:

@@ -110,3 +110,26 @@ def with_pending_outputs(out: Path, site: Path, base_url: str | None = None, sea
             (out / path).parent.mkdir(parents=True, exist_ok=True)
             (out / path).write_bytes(data)
     return out
+
+
+# Opens every <details>, then lists the table cells that lie even partly outside the screen
+# (with what they hold), which a visitor would have to scroll sideways to read. Cells
+# clipped away on purpose (a table header kept for screen readers only) are not on
+# screen at all and do not count.
+_CELLS_OFF_SCREEN = """
+() => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  const width = document.documentElement.clientWidth;
+  const clipped = el => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
+  return Array.from(document.querySelectorAll("th, td"))
+    .filter(cell => cell.getClientRects().length && !clipped(cell))
+    .filter(cell => { const r = cell.getBoundingClientRect();
+                      return r.left < -0.5 || r.left + Math.max(r.width, cell.scrollWidth) > width + 0.5; })
+    .map(cell => `${cell.closest("table").className}: ${cell.textContent.trim().slice(0, 40)}`);
+}
+"""
+
+
+def cells_off_screen(page) -> list[str]:
+    """Return the table cells of the page as it is now that a visitor would have to scroll sideways to read."""
+    return page.evaluate(_CELLS_OFF_SCREEN)

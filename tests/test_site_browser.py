@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -328,23 +328,6 @@ def test_search_is_used_by_keyboard_and_says_when_nothing_matches(page, site_url
 # --- Every page: accessibility, console, small screens, print ------------------------------
 
 
-# The table cells (with what they hold) that lie even partly outside the screen, which a
-# visitor would have to scroll sideways to read. Cells clipped away on purpose (a table
-# header kept for screen readers only) are not on screen at all and do not count.
-CELLS_OUTSIDE = """
-() => {
-  document.querySelectorAll("details").forEach(d => { d.open = true; });
-  const width = document.documentElement.clientWidth;
-  const clipped = el => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
-  return Array.from(document.querySelectorAll("th, td"))
-    .filter(cell => cell.getClientRects().length && !clipped(cell))
-    .filter(cell => { const r = cell.getBoundingClientRect();
-                      return r.left < -0.5 || r.left + Math.max(r.width, cell.scrollWidth) > width + 0.5; })
-    .map(cell => `${cell.closest("table").className}: ${cell.textContent.trim().slice(0, 40)}`);
-}
-"""
-
-
 @pytest.mark.parametrize("width, scheme", [(1280, "light"), (360, "light"), (360, "dark"), (320, "light")])
 def test_every_page_kind_passes_axe_shows_every_table_cell_on_screen_and_logs_no_error(browser, site_url, width, scheme):
     """Every page passes axe-core (WCAG 2 A/AA and best practices) on a desktop and on a
@@ -358,7 +341,7 @@ def test_every_page_kind_passes_axe_shows_every_table_cell_on_screen_and_logs_no
     for url in PAGE_KINDS:
         page.goto(site_url + url)
         settle(page)
-        found = page.evaluate(CELLS_OUTSIDE)
+        found = cells_off_screen(page)
         if (page_width := page.evaluate("document.documentElement.scrollWidth")) > width:
             found.append(f"the page is {page_width} px wide")
         if width != 320:
