@@ -223,9 +223,9 @@ def test_listing_data_file_carries_every_listed_model_compactly():
     assert data["model_url"] == "/catalog/models/"
     models = {row[0]: dict(zip(data["fields"], row)) for row in data["models"]}
     assert list(models) == list(catalog.models)  # newest first
-    assert models["old-1b"]["status"] == ["retired", "Retired 1 January 2024"]
+    assert (models["old-1b"]["listed"], models["old-1b"]["badges"]) == (0, [["retired", "Retired 1 January 2024", None]])
     alpha = models["alpha-4b"]
-    assert alpha["status"] is None
+    assert (alpha["listed"], alpha["badges"]) == (1, [])
     assert data["developers"][alpha["developer"]] == ["acme-labs", "Acme Labs"]
     assert [data["domains"][n] for n in alpha["domains"]] == [["medical", "medical"]]
     assert [data["modalities"][n][0] for n in alpha["modalities"]] == ["text", "image"]
