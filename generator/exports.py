@@ -21,6 +21,7 @@ import io
 import json
 from collections.abc import Mapping
 
+from generator import filters, tables
 from generator.catalog import Catalog, slugify
 from generator.schema import Model, board_key, whole
 from generator.urls import Urls
@@ -106,6 +107,83 @@ def index_json(catalog: Catalog, urls: Urls) -> bytes:
     head = _encode({"schema_version": SCHEMA_VERSION, **_definitions(catalog)})
     entries = [m.derived(("index", urls.base_url), lambda m=m: entry(m)) for m in catalog.models.values()]
     return (head[:-1] + ',"models":[' + ",".join(entries) + "]}\n").encode()
+
+
+LISTING_FIELDS = ("slug", "name", "developer", "domains", "modalities", "outputs", "capabilities", "aliases", "open",
+                  "listed", "badges", "released", "params", "params_text", "context", "context_text", "price",
+                  "price_text", "scores")
+"""The order of each model's array in /api/listing.json (see `listing_json`)."""
+
+
+def listing_json(catalog: Catalog, urls: Urls) -> bytes:
+    """Return /api/listing.json: every model, as the listing pages' script shows, filters and sorts it.
+
+    A listing page (the catalog, a taxonomy term) holds one page of rows; its script
+    (static/js/catalog.js) loads this file the first time a visitor filters, sorts or
+    searches, and from then on shows rows made from it. It is built to be small, since
+    it carries the whole catalog: one array per model, terms and settings written once
+    and referred to by number, and display text only where the script could not make
+    it from a number exactly as the generator does.
+
+        {"version": 1,
+         "model_url": "/models/",          a model's page is model_url + slug + "/"
+         "developers": [[slug, name], ...],    terms, numbered from 0
+         "domains": [[slug, name], ...],
+         "modalities": [[slug, name], ...],    input modalities
+         "settings": ["5-shot", ...],          score settings, numbered from 0
+         "fields": [...LISTING_FIELDS],
+         "models": [[slug, name, developer, [domain, ...], [modality, ...], [output, ...],
+                     [capability, ...], [alias, ...], open, listed, [[kind, text, title], ...],
+                     released, params, params_text, context, context_text, price, price_text,
+                     scores], ...]}
+
+    Per model: `developer`, `domains` and `modalities` are numbers into the term lists;
+    `outputs` lists the output modalities when one is not text (["text", "image"]),
+    else nothing; `capabilities` are capability ids and `aliases` API ids; `open` is 1
+    for open weights, else 0; `listed` is 1 for a model in default listings (the
+    catalog page shows only these, a term page the others after them); `badges` are
+    the marks beside its name (`filters.status_marks`: ["retired", "Retired 1 January
+    2024", null]); `released` is the release date as written ("2025-07-09" or
+    "2025-07"); `params` (total parameters, in billions), `context` (tokens) and `price`
+    (the cheapest input price per million tokens, 0 when free) are the sort keys, null
+    when unknown, and `params_text`, `context_text`, `price_text` how the page prints
+    them ("46.7B (12.9B active)", "128K", "from $0.15 / $0.60"), null or "—" when
+    unknown; `scores` is `tables.score_codes` ("medqa:64.4::0 swe_pro.public:23.3:s").
+    Models come newest first, as the catalog lists them.
+    """
+    models = tuple(catalog.models.values())
+    numbered: dict[str, dict[str, int]] = {taxonomy: {} for taxonomy in ("developers", "domains", "modalities")}
+
+    def numbers(taxonomy: str, names) -> list[int]:
+        """Number each term on first appearance; spellings that share a slug share a term, as on the site."""
+        found = numbered[taxonomy]
+        return list(dict.fromkeys(found.setdefault(slugify(name), len(found)) for name in names))
+
+    settings = tables.settings_of(models)
+    rows = []
+    for m in models:
+        params, context, price, outputs = m.parameters, m.context_window, tables.price_key(m), m.modalities.output
+        rows.append([
+            m.slug, m.name, numbers("developers", [m.developer])[0], numbers("domains", m.domains),
+            numbers("modalities", m.modalities.input), list(outputs) if set(outputs) - {"text"} else [],
+            list(m.capabilities), list(m.aliases), int(bool(m.open_weights)), int(m.is_listed),
+            [list(mark) for mark in filters.status_marks(m)], m.release_date,
+            _short(params.total / 1e9) if params else None, filters.parameters(params) if params else None,
+            context, filters.tokens(context) if context else None,
+            _short(price), tables.price_text(m), tables.score_codes(m, settings)])
+    data = {"version": 1, "model_url": urls.path("models/"),
+            **{taxonomy: [[slug, catalog.taxonomies[taxonomy][slug].name] for slug in found]
+               for taxonomy, found in numbered.items()},
+            "settings": list(settings), "fields": list(LISTING_FIELDS), "models": rows}
+    return (_encode(data) + "\n").encode()
+
+
+def _short(value: float | None) -> float | int | None:
+    """Return a number as JSON writes it shortest: 4 rather than 4.0, 0.135 rather than 0.13500000000000001."""
+    if value is None:
+        return None
+    value = float(f"{value:.6g}")
+    return int(value) if value.is_integer() else value
 
 
 def model_jsonld(model: Model, page_url: str) -> dict:

@@ -204,23 +204,37 @@ class Snippets:
         return Markup(html)
 
     def source_link(self, source: Source) -> Markup:
-        return Markup(f'<a href="{escape(self._href(source.url))}" rel="noopener">{escape(source.title or host(source.url))}</a>')
+        return Markup(f'<a class="source-link" href="{escape(self._href(source.url))}" rel="noopener">'
+                      f'{escape(source.title or host(source.url))}</a>')
 
     @staticmethod
     def status_badge(model: Model) -> Markup:
-        """The marks a listing row carries beside a model's name: draft (only a preview shows drafts), preview,
-        deprecated, retired."""
-        html = ' <span class="badge badge-draft" title="Not published: a build leaves drafts out">Draft</span>' if model.draft else ""
-        if model.status == "preview":
-            html += '<span class="badge badge-preview">Preview</span>'
-        elif model.status != "active":
-            since = f" {long_date(model.status_date)}" if model.status_date else ""
-            html += f'<span class="badge badge-{escape(model.status)}">{escape(model.status.capitalize())}{since}</span>'
+        """The marks a listing row carries beside a model's name (see `status_marks`)."""
+        html = ""
+        for kind, text, title in status_marks(model):
+            space = " " if kind == "draft" else ""
+            title_attr = f' title="{escape(title)}"' if title else ""
+            html += f'{space}<span class="badge badge-{escape(kind)}"{title_attr}>{escape(text)}</span>'
         return Markup(html)
 
     @staticmethod
     def missing(reason: str = "Not published") -> Markup:
         return Markup(f'<span class="missing" title="{escape(reason)}">—<span class="visually-hidden"> ({escape(reason.lower())})</span></span>')
+
+
+DRAFT_TITLE = "Not published: a build leaves drafts out"
+
+
+def status_marks(model: Model) -> list[tuple[str, str, str | None]]:
+    """Return the badges beside a model's name in a listing, as (kind, text, tooltip): draft (only a
+    preview shows drafts), preview, deprecated, retired ("Retired 1 January 2024")."""
+    marks: list[tuple[str, str, str | None]] = [("draft", "Draft", DRAFT_TITLE)] if model.draft else []
+    if model.status == "preview":
+        marks.append(("preview", "Preview", None))
+    elif model.status != "active":
+        since = f" {long_date(model.status_date)}" if model.status_date else ""
+        marks.append((model.status, model.status.capitalize() + since, None))
+    return marks
 
 
 def host(url: str) -> str:

@@ -354,7 +354,7 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
     snippets = filters.Snippets(urls.href)
     env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
                        score=snippets.score, source_link=snippets.source_link, status_badge=snippets.status_badge,
-                       missing=snippets.missing, marks_title=filters.marks_title, listing_row=tables.listing_row)
+                       missing=snippets.missing, marks_title=filters.marks_title)
     # Format v2: prices and providers, leaderboards by variant, who measured a figure.
     env.globals.update(price_text=tables.price_text, paid_from=tables.paid_from, offer_rows=tables.offer_rows,
                        offer_columns=tables.offer_columns, price_details=tables.price_details,

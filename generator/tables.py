@@ -280,51 +280,27 @@ def leaderboards(benchmark: Benchmark, catalog: Catalog, number: int = 1) -> tup
 
 
 @dataclass(frozen=True)
-class ListingRow:
-    """One model in a listing, with the keys the page's script sorts and filters by."""
-
-    model: Model
-    developer: str
-    """Slug of the developer term."""
-    domains: str
-    """Space-separated domain slugs."""
-    scores: str
-    """Space-separated `id:value[:flags[:setting]]`, `id` a board key (`benchmark.variant` for a variant);
-    flags are a (approx), e (estimated), s (self-reported), m (measured on another model); setting is
-    an index into the listing's `settings`."""
-    inputs: str
-    """Space-separated input modalities."""
-    outputs: str
-    """Space-separated output modalities other than text (the `outputs` taxonomy)."""
-    capabilities: str
-    """Space-separated capability ids."""
-    aliases: str
-    """The model's other API ids, space-separated, for the search box."""
-    params_key: str
-    context_key: str
-    price_key: str
-    price: str
-
-
-@dataclass(frozen=True)
 class Listing:
     models: tuple[Model, ...]
-    settings: tuple[str, ...]
-    """Every distinct score setting of the listed models, indexed by `ListingRow.scores`."""
 
 
 def listing(models: Sequence[Model]) -> Listing:
-    """Return a model listing: its models, and the settings its rows' score codes number."""
-    settings = dict.fromkeys(condition for m in models for scores in m.benchmarks.values() for s in scores
-                             if (condition := s.condition) is not None)
-    return Listing(tuple(models), tuple(settings))
+    """Return a model listing: the models a listing page shows, in order."""
+    return Listing(tuple(models))
 
 
-def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
-    """Return one model's row of a listing with compact sort and filter keys.
+def settings_of(models: Iterable[Model]) -> tuple[str, ...]:
+    """Return every distinct score setting (a score's `condition`) of these models, in order of first appearance."""
+    return tuple(dict.fromkeys(condition for m in models for scores in m.benchmarks.values() for s in scores
+                               if (condition := s.condition) is not None))
 
-    The keys are kept short on purpose: a 10,000-model catalog lists every model in
-    one page, so each byte of a row counts ten thousand times.
+
+def score_codes(model: Model, settings: tuple[str, ...]) -> str:
+    """Return a model's scores as the listing's script reads them: space-separated `id:value[:flags[:setting]]`.
+
+    `id` is a board key (`benchmark.variant` for a variant); flags are a (approx), e
+    (estimated), s (self-reported), m (measured on another model); setting is an index
+    into `settings`. Kept short on purpose: the listing's data file carries every model.
     """
     numbers = _numbering(settings)
     codes = []
@@ -339,22 +315,7 @@ def listing_row(model: Model, settings: tuple[str, ...]) -> ListingRow:
             elif flags:
                 code += f":{flags}"
             codes.append(code)
-    price = price_key(model)
-    outputs = model.modalities.output
-    return ListingRow(
-        model=model,
-        developer=slugify(model.developer),
-        domains=" ".join(dict.fromkeys(slugify(d) for d in model.domains)),
-        scores=" ".join(codes),
-        inputs=" ".join(dict.fromkeys(model.modalities.input)),
-        outputs="" if outputs == ["text"] else " ".join(dict.fromkeys(output for output in outputs if output != "text")),
-        capabilities=" ".join(dict.fromkeys(model.capabilities)),
-        aliases=" ".join(model.aliases),
-        params_key=f"{model.parameters.total:g}" if model.parameters else "",
-        context_key=str(model.context_window or ""),
-        price_key="" if price is None else f"{price:g}",
-        price=price_text(model),
-    )
+    return " ".join(codes)
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,7 +17,7 @@ TAXONOMIES = ("developers", "domains", "modalities")
 OPTIONAL_TAXONOMIES = ("capabilities", "outputs")
 """Taxonomies a site has once some model fills them: capabilities, and outputs other than text."""
 
-ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, *OPTIONAL_TAXONOMIES, "providers", "api", "page", "css", "js",
+ROOTS = ("models", "compare", "benchmarks", *TAXONOMIES, *OPTIONAL_TAXONOMIES, "providers", "api", "page", "pagefind", "css", "js",
          "img", "assets", "static",
          "404.html", "sitemap.xml", "feed.xml", "robots.txt", "favicon.svg")
 """Top-level URL segments the generator (or the bundled theme) uses."""

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import exports, search
+from generator.build import Settings, check
+from generator.urls import Urls
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -85,3 +89,47 @@ def axe_violations(page) -> list[str]:
                            AXE_TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['failureSummary']}"
             for v in result["violations"] for node in v["nodes"]]
+
+
+def with_pending_outputs(out: Path, site: Path, base_url: str | None = None, search_index: bool = True) -> Path:
+    """Add to a built site what its pages use but the build does not publish yet, and return the site.
+
+    The catalog page's script loads /api/listing.json and the header's search loads
+    /pagefind/; until the build's page plan writes them, browser tests make them here,
+    from the same catalog and the same rendered pages (the search index only when asked:
+    it takes seconds on a large site).
+    """
+    catalog = check(Settings(site)).catalog
+    urls = Urls(base_url or catalog.site.base_url)
+    listing = out / "api" / "listing.json"
+    if not listing.exists():
+        listing.write_bytes(exports.listing_json(catalog, urls))
+    if search_index and not (out / "pagefind").exists():
+        pages = [(p.relative_to(out).as_posix().removesuffix("index.html"), p.read_bytes()) for p in out.rglob("*.html")]
+        for path, data in search.search_index(pages).items():
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_bytes(data)
+    return out
+
+
+# Opens every <details>, then lists the table cells that lie even partly outside the screen
+# (with what they hold), which a visitor would have to scroll sideways to read. Cells
+# clipped away on purpose (a table header kept for screen readers only) are not on
+# screen at all and do not count.
+_CELLS_OFF_SCREEN = """
+() => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  const width = document.documentElement.clientWidth;
+  const clipped = el => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clip !== "auto") return true; return false; };
+  return Array.from(document.querySelectorAll("th, td"))
+    .filter(cell => cell.getClientRects().length && !clipped(cell))
+    .filter(cell => { const r = cell.getBoundingClientRect();
+                      return r.left < -0.5 || r.left + Math.max(r.width, cell.scrollWidth) > width + 0.5; })
+    .map(cell => `${cell.closest("table").className}: ${cell.textContent.trim().slice(0, 40)}`);
+}
+"""
+
+
+def cells_off_screen(page) -> list[str]:
+    """Return the table cells of the page as it is now that a visitor would have to scroll sideways to read."""
+    return page.evaluate(_CELLS_OFF_SCREEN)

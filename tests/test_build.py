@@ -43,7 +43,7 @@ def test_model_page_shows_spec_cards_and_formats(built_site):
     assert cards["Context window"] == "128K tokens"
     assert cards["License"] == "Acme Terms"
     assert cards["Released"] == "9 July 2025"
-    assert cards["API pricing"].startswith("API pricing not yet available")
+    assert cards["API pricing"] == "Not yet available Free to download (open weights)"
     assert doc.select_one(".reviewed").get_text(" ", strip=True) == "Last reviewed 1 August 2025"
     assert doc.select_one('.spec-cards a[href="https://example.com/terms"]')
 
@@ -51,7 +51,7 @@ def test_model_page_shows_spec_cards_and_formats(built_site):
 def test_model_page_lists_benchmarks_with_setting_note_and_source(built_site):
     doc = page(built_site, "models/alpha-4b/")
     rows = [[text_of(td) for td in tr.find_all(["th", "td"])] for tr in doc.select("table.benchmarks tbody tr")]
-    assert rows[0][:5] == ["MedQA", "64.4%", "2 / 3", "5-shot", "Strong for its size"]
+    assert rows[0][:5] == ["MedQA", "64.4%", "2 of 3", "5-shot", "Strong for its size"]
     assert rows[0][5] == "example.com"
 
 

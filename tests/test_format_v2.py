@@ -19,9 +19,11 @@ from bs4 import BeautifulSoup
 from pydantic import ValidationError
 
 from conftest import V2_SITE, run_cli
+from generator import exports
 from generator.build import check
 from generator.settings import Settings
 from generator.schema import Benchmark, Model
+from generator.urls import Urls
 
 BASE = {"name": "Gamma 4B", "summary": "A test model.", "developer": "Acme Labs", "release_date": "2025-07-09"}
 
@@ -315,7 +317,7 @@ def test_model_page_shows_capabilities_modalities_cutoff_and_api_ids(built_v2_si
 def test_model_page_says_who_measured_each_figure_and_on_what_model(built_v2_site):
     gemini = page(built_v2_site, "models/gemini-2-5-pro/")
     rows = {tr["id"]: [text(c) for c in tr.find_all(["th", "td"])] for tr in gemini.select("table.benchmarks tbody tr")}
-    assert rows["score-swe_bench_pro.public"][:4] == ["SWE-Bench Pro Public set", "21.6%", "1 / 2", ""]
+    assert rows["score-swe_bench_pro.public"][:4] == ["SWE-Bench Pro Public set", "21.6%", "1 of 2", ""]
     assert "Third party SWE-agent" in rows["score-swe_bench_pro.public"]
     assert rows["score-aa_index"][0] == "Artificial Analysis Intelligence Index version v2.2"
     awq = page(built_v2_site, "models/llama-3-1-8b-instruct-awq/")
@@ -349,11 +351,17 @@ def test_listing_shows_from_the_cheapest_price_and_keys_for_new_filters(built_v2
     assert text(rows["Gemini 2.5 Pro"].select("td")[-1]) == "from $1.25 / $10.00"
     assert text(rows["Imagen 4"].select("td")[-1]) == "from $0.02 / image"
     assert text(rows["Llama 3.1 8B Instruct"].select("td")[-1]) == "Free"
-    assert rows["Gemini 2.5 Pro"]["data-cap"].split() == [
+    assert text(rows["Imagen 4"].th.small).endswith("text → image")
+    # What the script filters and sorts by comes from the listing's data file.
+    catalog = check(Settings(V2_SITE)).catalog
+    data = json.loads(exports.listing_json(catalog, Urls(catalog.site.base_url)))
+    models = {row[1]: dict(zip(data["fields"], row)) for row in data["models"]}
+    assert models["Gemini 2.5 Pro"]["capabilities"] == [
         "reasoning", "tool_calling", "structured_output", "attachments", "temperature", "web_search"]
-    assert rows["Imagen 4"]["data-out"] == "image" and not rows["Gemini 2.5 Pro"].has_attr("data-out")
-    assert "gemini-2.5-pro-preview-06-05" in rows["Gemini 2.5 Pro"]["data-alias"]
-    assert rows["Gemini 2.5 Pro"]["data-b"].split()[2:4] == ["swe_bench_pro.public:21.6", "swe_bench_pro.commercial:10.1"]
+    assert models["Imagen 4"]["outputs"] == ["image"] and models["Gemini 2.5 Pro"]["outputs"] == []
+    assert "gemini-2.5-pro-preview-06-05" in models["Gemini 2.5 Pro"]["aliases"]
+    assert models["Gemini 2.5 Pro"]["scores"].split()[2:4] == ["swe_bench_pro.public:21.6", "swe_bench_pro.commercial:10.1"]
+    assert models["Gemini 2.5 Pro"]["price_text"] == "from $1.25 / $10.00"
     selects = {select["id"]: [o["value"] for o in select.select("option")] for select in doc.select("#filters select")}
     assert selects["f-cap"][:2] == ["", "attachments"] and selects["f-out"] == ["", "image"]
     assert "swe_bench_pro.public" in selects["f-add"]

@@ -4,8 +4,8 @@ import ast
 from pathlib import Path
 
 ORDER = ["errors", "workers", "schema", "load", "editor", "validate", "urls", "catalog", "lint", "entries",
-         "native_markdown", "filters", "exports", "tables", "charts", "render", "write", "settings", "incremental", "build",
-         "watch", "serve", "importers", "cli"]
+         "native_markdown", "filters", "tables", "exports", "charts", "render", "search", "write", "settings", "incremental",
+         "build", "watch", "serve", "importers", "cli"]
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 

@@ -16,6 +16,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, ROOT, run_cli
+from generator import exports
+from generator.build import Settings, check
+from generator.urls import Urls
 from linkcheck import broken_links, sitemap_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -213,19 +216,38 @@ def test_comparison_footnote_names_the_settings_it_mixes(built_site):
     assert links["~70%"] == "https://example.com/chat"
 
 
-def test_listing_rows_carry_their_sort_and_filter_keys(built_site):
+def test_listing_data_file_carries_every_listed_model_compactly():
+    catalog = check(Settings(FIXTURE_SITE)).catalog
+    data = json.loads(exports.listing_json(catalog, Urls("https://example.org/catalog/")))
+    assert data["version"] == 1 and data["fields"] == list(exports.LISTING_FIELDS)
+    assert data["model_url"] == "/catalog/models/"
+    models = {row[0]: dict(zip(data["fields"], row)) for row in data["models"]}
+    assert list(models) == list(catalog.models)  # newest first
+    assert (models["old-1b"]["listed"], models["old-1b"]["badges"]) == (0, [["retired", "Retired 1 January 2024", None]])
+    alpha = models["alpha-4b"]
+    assert (alpha["listed"], alpha["badges"]) == (1, [])
+    assert data["developers"][alpha["developer"]] == ["acme-labs", "Acme Labs"]
+    assert [data["domains"][n] for n in alpha["domains"]] == [["medical", "medical"]]
+    assert [data["modalities"][n][0] for n in alpha["modalities"]] == ["text", "image"]
+    assert (alpha["open"], alpha["released"], alpha["params"], alpha["params_text"]) == (1, "2025-07-09", 4.3, "4.3B")
+    assert (alpha["context"], alpha["context_text"], alpha["price"], alpha["price_text"]) == (
+        128000, "128K", 0, "Free (open weights)")
+    assert data["settings"] == ["5-shot"]
+    assert alpha["scores"] == "medqa:64.4::0 latency:120"
+    assert models["alpha-4b-chat"]["scores"] == "medqa:70:a arena:1200:s latency:90"
+    chat = models["alpha-4b-chat"]
+    assert (chat["price"], chat["price_text"]) == (0.15, "$0.15 / $0.60")
+    beta = models["beta-7b"]
+    assert (beta["open"], beta["params"], beta["price"], beta["price_text"]) == (0, 7, None, "—")
+
+
+def test_listing_controls_are_in_the_page_and_hidden_without_scripts(built_site):
     doc = page(built_site, "/")
-    table = doc.select_one("table#catalog")
-    assert json.loads(table["data-settings"]) == ["5-shot"]
-    row = next(tr for tr in table.select("tbody tr") if text_of(tr.th.a) == "Alpha 4B")
-    assert (row["data-dev"], row["data-dom"], row["data-mod"]) == ("acme-labs", "medical", "text image")
-    assert row.has_attr("data-open")
-    assert row["data-b"] == "medqa:64.4::0 latency:120"
-    assert [td.get("data-v") for td in row.find_all("td")] == [None, "4.3e+09", "128000", "0"]
-    chat = next(tr for tr in table.select("tbody tr") if text_of(tr.th.a) == "Alpha 4B Chat")
-    assert chat["data-b"] == "medqa:70:a arena:1200:s latency:90"
-    # The controls need the script, so the page ships them hidden.
-    assert doc.select_one("form#filters").has_attr("hidden")
+    assert "needs-js" in doc.select_one("form#filters")["class"]
+    assert not doc.select_one("form#filters").has_attr("hidden")
+    assert ".needs-js { display: none !important; }" in doc.head.noscript.style.string
+    assert doc.select_one("table#catalog")["data-src"] == "/api/listing.json"
+    assert page(built_site, "developers/acme-labs/").select_one("table#catalog")["data-scope"] == "developers:acme-labs"
 
 
 # --- Charts --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -25,9 +25,9 @@ PAGE_KINDS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_url(built_site):
-    with serve(built_site) as url:
+    with serve(with_pending_outputs(built_site, FIXTURE_SITE)) as url:
         yield url
 
 
@@ -36,7 +36,7 @@ def base_path_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("base-browser") / "out"
     result = run_cli("build", FIXTURE_SITE, "--out", out, "--base-url", "https://example.org/catalog/")
     assert result.returncode == 0, result.output
-    with serve(out, "/catalog/") as url:
+    with serve(with_pending_outputs(out, FIXTURE_SITE, "https://example.org/catalog/"), "/catalog/") as url:
         yield url
 
 
@@ -170,9 +170,62 @@ def test_without_javascript_every_model_shows_and_no_dead_control(browser, site_
     expect(page.locator("#filters")).to_be_hidden()
     page.get_by_role("link", name="all models, A to Z").click()
     expect(page.locator("#all-models tbody tr")).to_have_count(4)  # retired ones too
-    page.goto(site_url + "compare/")
+    page.goto(site_url + "compare/?models=alpha-4b,beta-7b")
     expect(page.locator("#picker")).to_be_hidden()
+    expect(page.locator(".notice")).to_be_visible()
+    expect(page.locator(".notice")).to_contain_text("Comparing models of your choice needs JavaScript")
     expect(page.locator(".card-list a")).to_have_text(["Small models"])
+    context.close()
+
+
+def test_the_catalog_page_opens_without_moving_and_without_loading_the_whole_listing(browser, site_url):
+    """Controls are in the page from the first paint; the listing's data waits for a visitor's first request."""
+    shifts = {}
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.add_init_script("window.__shift = 0; new PerformanceObserver(list => { for (const e of list.getEntries()) "
+                             "window.__shift += e.value; }).observe({type: 'layout-shift', buffered: true});")
+        fetched = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(site_url)
+        page.wait_for_load_state("networkidle")
+        shifts[width] = page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(() => done(window.__shift), 100)))")
+        assert not [url for url in fetched if "listing.json" in url]
+        page.fill("#f-q", "beta")
+        expect(page.locator("#catalog tbody th a")).to_have_text(["Beta 7B"])
+        assert [url for url in fetched if url.endswith("/api/listing.json")]
+        context.close()
+    assert shifts == {360: 0, 1280: 0}
+
+
+def test_rows_made_from_the_data_file_read_as_the_published_rows(page, site_url):
+    page.goto(site_url)
+    rows = "Array.from(document.querySelectorAll('#catalog tbody tr'), tr => tr.outerHTML)"
+    published = page.evaluate(rows)
+    page.fill("#f-q", "beta")
+    expect(page.locator("#catalog tbody tr")).to_have_count(1)
+    page.fill("#f-q", "")
+    expect(page.locator("#catalog-count")).to_have_text("All 3 models.")
+    assert page.evaluate(rows) == published
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button_that_counts_those_set(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + "?dev=beta-org")
+    toggle = page.get_by_role("button", name="Filters")
+    expect(page.locator("#f-q")).to_be_visible()
+    expect(page.locator("#f-dev")).to_be_hidden()
+    expect(toggle).to_have_text("Filters 1")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.select_option("#f-domain", "medical")
+    expect(toggle).to_have_text("Filters 2")
+    expect(page.locator("#catalog-count")).to_have_text("No model matches these filters (of 3).")
+    page.click("#filters button[type=reset]")
+    expect(toggle).to_have_text("Filters")
     context.close()
 
 
@@ -223,38 +276,107 @@ def test_picked_comparison_reads_as_the_curated_one(page, site_url):
     expect(page.locator("#picker-table .notes")).to_contain_text("MedQA: figures measured under different settings")
 
 
+# --- Site search --------------------------------------------------------------------------
+
+
+def search_for(page, query: str):
+    """Type a query into the header's search box; return the result links once they show."""
+    page.fill("#site-q", query)
+    expect(page.locator("#search-status")).to_contain_text(f"“{query}”")
+    return page.locator("#search-list a")
+
+
+def test_search_finds_a_word_only_one_models_description_holds_on_any_page_of_a_visit(page, site_url):
+    """From a first page, from a page reached by a link, and from a page restored by going back."""
+    errors = watch_console(page)
+    page.goto(site_url + "benchmarks/")
+    hits = search_for(page, "heading")
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator(".search-kind")).to_have_text("Model")
+    expect(hits.first.locator(".search-title")).to_have_text("Alpha 4B")
+    expect(hits.first.locator("mark")).to_have_text(["heading"])
+    hits.first.click()
+    expect(page).to_have_url(site_url + "models/alpha-4b/")
+
+    page.get_by_role("link", name="Compare", exact=True).click()  # a page reached by a link, engine already cached
+    expect(page.locator("#search-results")).to_be_hidden()
+    expect(search_for(page, "heading").first).to_have_attribute("href", "/models/alpha-4b/")
+    page.go_back()
+    expect(page).to_have_url(site_url + "models/alpha-4b/")
+    expect(search_for(page, "strong size")).to_have_count(1)  # words of a benchmark note
+    assert errors == []
+
+
+def test_search_is_used_by_keyboard_and_says_when_nothing_matches(page, site_url):
+    page.goto(site_url)
+    expect(search_for(page, "zzzqqq")).to_have_count(0)
+    expect(page.locator("#search-status")).to_have_text("No page matches “zzzqqq”.")
+    hits = search_for(page, "alpha")
+    expect(page.locator("#search-results")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(hits.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(hits.nth(1)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-results")).to_be_hidden()
+    expect(page.locator("#site-q")).to_be_focused()
+    first = search_for(page, "heading").first.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site_url + first.lstrip("/"))
+
+
 # --- Every page: accessibility, console, small screens, print ------------------------------
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_kind_passes_axe_with_no_console_error(browser, site_url, scheme):
-    context = browser.new_context(color_scheme=scheme)
+@pytest.mark.parametrize("width, scheme", [(1280, "light"), (360, "light"), (360, "dark"), (320, "light")])
+def test_every_page_kind_passes_axe_shows_every_table_cell_on_screen_and_logs_no_error(browser, site_url, width, scheme):
+    """Every page passes axe-core (WCAG 2 A/AA and best practices) on a desktop and on a
+    phone, in both themes (contrast and target sizes change with the layout), and its
+    tables fit the screen: below their natural width their rows become cards. At 320 px
+    only the fit is checked."""
+    context = browser.new_context(viewport={"width": width, "height": 740}, color_scheme=scheme)
     page = context.new_page()
     errors = watch_console(page)
-    found = {}
+    problems = {}
     for url in PAGE_KINDS:
         page.goto(site_url + url)
         settle(page)
-        if violations := axe_violations(page):
-            found[url] = violations
+        found = cells_off_screen(page)
+        if (page_width := page.evaluate("document.documentElement.scrollWidth")) > width:
+            found.append(f"the page is {page_width} px wide")
+        if width != 320:
+            found += axe_violations(page)
+        if found:
+            problems[url] = found
     context.close()
-    assert not found, "\n".join(f"/{url}: {line}" for url, lines in found.items() for line in lines)
+    assert problems == {}
     # The 404 page is fetched on purpose; everything else must load cleanly.
     assert [e for e in errors if "404.html" not in e] == []
 
 
-def test_every_page_kind_fits_a_320_pixel_screen(browser, site_url):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+def test_tables_as_cards_keep_their_rows_columns_and_headers_for_screen_readers(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    too_wide = {}
-    for url in PAGE_KINDS:
-        page.goto(site_url + url)
-        settle(page)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[url] = width
+    page.goto(site_url + "models/alpha-4b/")
+    assert page.eval_on_selector("table.benchmarks tbody tr", "tr => getComputedStyle(tr).display") == "flex"
+    tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    roles = [n["role"]["value"] for n in tree if not n.get("ignored")]
     context.close()
-    assert too_wide == {}
+    rows = 1 + 2  # the header row and one row per benchmark
+    assert roles.count("table") == 1 and roles.count("row") == rows
+    assert roles.count("columnheader") == 6 and roles.count("rowheader") == 2 and roles.count("cell") == 10
+
+
+def test_source_links_are_targets_of_at_least_24_pixels(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    heights = []
+    for url in ("models/alpha-4b/", "benchmarks/medqa/"):
+        page.goto(site_url + url)
+        heights += [(url, link.inner_text(), link.bounding_box()["height"]) for link in page.locator(".sources a, a.source-link").all()]
+    context.close()
+    assert len(heights) >= 4
+    assert [link for link in heights if link[2] < 24] == []
 
 
 def test_model_page_prints_without_navigation(page, site_url):
@@ -280,4 +402,6 @@ def test_site_under_a_base_path_works_scripts_included(page, base_path_url):
     expect(page.locator("#picker-table thead th a")).to_have_text(["Beta 7B", "Alpha 4B"])
     page.locator("#picker-table thead th a").first.click()
     expect(page).to_have_url(base_path_url + "models/beta-7b/")
+    search_for(page, "heading").first.click()
+    expect(page).to_have_url(base_path_url + "models/alpha-4b/")
     assert errors == []

@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
 from conftest import ROOT, run_cli
 from linkcheck import broken_links, sitemap_pages
 
@@ -41,7 +41,7 @@ def synthetic(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def synthetic_url(synthetic):
-    with serve(synthetic[1]) as url:
+    with serve(with_pending_outputs(synthetic[1], synthetic[0], search_index=False)) as url:
         yield url
 
 
@@ -100,6 +100,16 @@ def test_synthetic_listing_pages_hold_every_current_model_newest_first(synthetic
         shown += rows
         number += 1
     assert shown == current
+
+
+def test_synthetic_search_takes_a_paged_leaderboard_by_its_first_page_and_no_listing(synthetic):
+    out = synthetic[1]
+    opted_in = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if b"data-pagefind-body" in p.read_bytes()}
+    assert "benchmarks/mmlu/index.html" in opted_in and (out / "benchmarks/mmlu/page/2/index.html").exists()
+    assert not [page for page in opted_in if "/page/" in page or page.startswith(("developers/", "models/index"))]
+    assert "index.html" not in opted_in
+    models = sum(1 for page in opted_in if page.startswith("models/"))
+    assert models == len(list((synthetic[0] / "content/models").glob("*.yaml")))
 
 
 def test_synthetic_listing_without_javascript_pages_through_the_catalog(browser, synthetic_url, synthetic):

@@ -3,7 +3,7 @@
 import pytest
 
 from generator.schema import Model, Score
-from generator.tables import NOT_STATED, listing, listing_row, price_key, price_text, settings_note
+from generator.tables import NOT_STATED, price_key, price_text, score_codes, settings_note, settings_of
 
 
 def score(**fields) -> Score:
@@ -43,14 +43,10 @@ def test_price_text_and_sort_key_follow_the_seed_rule(fields, text, key):
     assert (price_text(entry), price_key(entry)) == (text, key)
 
 
-def test_listing_encodes_scores_compactly_with_flags_and_setting_numbers():
-    entry = model(slug="m", developer="Mistral AI", domains=["Code", "code"], parameters="46.7B",
-                  benchmarks={"a": {"value": 64.4, "approx": True, "self_reported": True, "setting": "5-shot"},
-                              "b": 1200, "c": {"value": 1.5, "estimated": True}, "d": {"value": 3, "setting": "0-shot"},
-                              "e": {"value": 2, "setting": "5-shot"}})
-    result = listing([entry])
-    row = listing_row(entry, result.settings)
-    assert result.settings == ("5-shot", "0-shot")
-    assert row.scores == "a:64.4:as:0 b:1200 c:1.5:e d:3::1 e:2::0"
-    assert (row.developer, row.domains, row.params_key, row.context_key, row.price_key) == (
-        "mistral-ai", "code", "4.67e+10", "", "")
+def test_scores_are_coded_compactly_with_flags_and_setting_numbers():
+    entry = model(slug="m", benchmarks={"a": {"value": 64.4, "approx": True, "self_reported": True, "setting": "5-shot"},
+                                        "b": 1200, "c": {"value": 1.5, "estimated": True},
+                                        "d": {"value": 3, "setting": "0-shot"}, "e": {"value": 2, "setting": "5-shot"}})
+    settings = settings_of([entry])
+    assert settings == ("5-shot", "0-shot")
+    assert score_codes(entry, settings) == "a:64.4:as:0 b:1200 c:1.5:e d:3::1 e:2::0"

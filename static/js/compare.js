@@ -260,7 +260,7 @@
       var present = values.filter(function (v) { return v !== null; });
       var best = present.length > 1 ? Math.max.apply(null, present) : null;
       return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(models.map(function (m, i) {
-        var cell = el("td", {}, [row[1](m)]);
+        var cell = el("td", { "data-label": m.name }, [row[1](m)]);
         if (best !== null && values[i] === best) appendBestMark(cell);
         return cell;
       })));
@@ -289,14 +289,14 @@
     cell.appendChild(el("span", { className: "best-mark", title: "Best in this row" }, ["★", el("span", { className: "visually-hidden", text: " best" })]));
   }
 
-  function scoreCell(s, benchmark, best, mixed) {
-    if (!s) return el("td", { className: "num" }, [missing("No published result")]);
+  function scoreCell(m, s, benchmark, best, mixed) {
+    if (!s) return el("td", { className: "num", "data-label": m.name }, [missing("No published result")]);
     var text = scoreText(s, benchmark);
     var href = s.source && safeHref(s.source.url);
     var value = href
       ? el("a", { className: "score", href: href, rel: "noopener", title: "Source: " + (s.source.title || s.source.url), text: text })
       : el("span", { className: "score", text: text });
-    var cell = el("td", { className: "num" }, [value]);
+    var cell = el("td", { className: "num", "data-label": m.name }, [value]);
     if (s.self_reported) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark", text: "self-reported" })]));
     if (s.measured_on) cell.appendChild(el("span", {}, [" ", el("span", { className: "mark mark-base", text: "base model" })]));
     if (best) appendBestMark(cell);
@@ -335,8 +335,8 @@
         head.appendChild(el("sup", { className: "note-mark" }, [el("a", { href: "#pick-note-" + number, text: "†" + number },
           [el("span", { className: "visually-hidden", text: " (mixed settings, see note " + number + ")" })])]));
       }
-      rows.push(el("tr", {}, [head].concat(scores.map(function (s) {
-        return scoreCell(s, benchmark, s !== null && s.value === best, mixed);
+      rows.push(el("tr", {}, [head].concat(scores.map(function (s, i) {
+        return scoreCell(models[i], s, benchmark, s !== null && s.value === best, mixed);
       }))));
     });
     return rows;
@@ -344,7 +344,7 @@
 
   function buildTable(models) {
     var notes = [];
-    var header = el("tr", {}, [el("th", { scope: "col" }, [el("span", { className: "visually-hidden", text: "Property" })])].concat(models.map(function (m) {
+    var header = el("tr", {}, [el("th", { scope: "col", className: "label-col" }, [el("span", { className: "visually-hidden", text: "Property" })])].concat(models.map(function (m) {
       var remove = el("button", { type: "button", className: "remove-col", "aria-label": "Remove " + m.name, text: "×" });
       remove.addEventListener("click", function () {
         chosen = chosen.filter(function (s) { return s !== m.slug; });
@@ -360,11 +360,13 @@
     if (scores.length) {
       body.push(el("tbody", {}, [el("tr", { className: "group" }, [el("th", { scope: "rowgroup", colspan: String(models.length + 1), text: "Benchmarks" })])].concat(scores)));
     }
-    var table = el("table", { className: "comparison side-by-side" }, [
+    var table = el("table", { className: "comparison side-by-side stack stack-lines head-chips" }, [
       el("caption", {}, [models.length + " models side by side. ", el("span", { className: "best-key", text: "Best value per benchmark is marked ★." }), " Each score links to its source."]),
       el("thead", {}, [header])
     ].concat(body));
-    var wrap = el("div", {}, [el("div", { className: "table-scroll" }, [table])]);
+    /* Below its natural width (a label column and about 10rem a model) each row becomes a
+       card of the models' values, as site.css lays out every .stack table. */
+    var wrap = el("div", {}, [el("div", { className: "table-scroll", style: "--natural: " + (9 + 10 * models.length) }, [table])]);
     if (notes.length) wrap.appendChild(el("ol", { className: "notes" }, notes));
     wrap.appendChild(el("p", { className: "legend" }, [
       el("span", { className: "legend-item" }, [el("b", { text: "~" }), " approximate"]),
@@ -385,11 +387,9 @@
     data.models.forEach(function (m) { bySlug[m.slug] = m; });
     chosen = readUrl();
     writeUrl();
-    root.hidden = false;
     showList();
     showTable();
   }, function () {
-    root.hidden = false;
     root.textContent = "";
     root.appendChild(el("p", { text: "The model list could not be loaded; the curated comparisons below still work." }));
   });
