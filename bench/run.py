@@ -13,7 +13,12 @@ For each size N it makes the catalog of `make_catalog.py` (and its Hugo twin whe
   `modelcat serve` builds (the build alone; bench/serve_latency.py measures save to browser);
 - one-entry edit after a restart: the real CLI with the saved state;
 - template edit: a changed model.html, saved state, the real CLI;
-- peak memory (largest process), output size, pages per second.
+- peak memory (largest process), output size, pages per second;
+- then, with the site search index (`search: true`, the default): a cold build and a one-entry edit
+  through the CLI.
+
+All but the last two rows build with `search: false`: Hugo's twin makes no search index, and
+Pagefind's cost, which only a change to Pagefind would lower, is reported on its own.
 
 Every build writes into a folder that never existed before: deleting a large
 output tree slows the disk here for a while, which would measure the disk, not
@@ -92,6 +97,9 @@ def folder_size(path: Path) -> tuple[int, int]:
 def measure(n: int, runs: int, work: Path, hugo: str | None) -> list[str]:
     site, twin = work / f"site-{n}", work / f"hugo-{n}"
     subprocess.run([sys.executable, ROOT / "bench/make_catalog.py", str(n), site], check=True)
+    config = site / "site.yaml"
+    with_search = config.read_text()
+    config.write_text(with_search + "search: false\n")
     rows = [f"### N = {n:,}", ""]
     fresh = iter(range(10**6))
 
@@ -144,6 +152,18 @@ def measure(n: int, runs: int, work: Path, hugo: str | None) -> list[str]:
         template.append(timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0])
     rows.append(f"- template edit (model.html): {stats(template)}")
     shutil.rmtree(site / "templates")
+
+    config.write_text(with_search)
+    searched = [timed(modelcat(site, "--out", work / f"cold-search-{n}-{next(fresh)}", "--no-cache"))
+                for _ in range(runs)]
+    rows.append(f"- with search: cold build {stats([s for s, _, _ in searched])}, "
+                f"CPU {statistics.median(c for _, _, c in searched):.1f} s, peak {max(m for _, m, _ in searched)} MB")
+    timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))
+    edits = []
+    for run in range(runs):
+        edit_model(site, 200 + run)
+        edits.append(timed(modelcat(site, "--out", out, "--cache-dir", cache_dir))[0])
+    rows.append(f"- with search: one-entry edit, new process: {stats(edits)}")
     return rows + [""]
 
 

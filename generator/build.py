@@ -9,12 +9,11 @@ changes reach; without one it does everything. Both give the same bytes.
 from __future__ import annotations
 
 import contextlib
-import time
 from pathlib import Path
 
 import jinja2
 
-from generator import render, workers
+from generator import render, search, workers
 from generator.catalog import Catalog, build_catalog
 from generator.entries import load_entries
 from generator.errors import Problem, fails
@@ -22,7 +21,8 @@ from generator.filters import Markdown
 from generator.incremental import Output, Tracker, World, digest_bytes
 from generator.lint import lint_catalog, today
 from generator.load import find_sources, find_theme_files, theme_dirs
-from generator.settings import BuildResult, CheckResult, Preview, Progress, Settings, normalize_base_url, require_site
+from generator.settings import BuildResult, CheckResult, Clock, Preview, Progress, Settings, normalize_base_url, \
+    require_site
 from generator.urls import Urls
 from generator.validate import Content
 from generator.write import Staging, check_output_dir, unwritable
@@ -53,18 +53,18 @@ def build(settings: Settings, tracker: Tracker | None = None, changed: set[str] 
     if tracker is None and settings.use_cache:
         tracker = Tracker.open(settings.cache_folder())
     with workers.collector_paused():
-        return _build(settings, tracker, changed, progress, preview, _Clock())
+        return _build(settings, tracker, changed, progress, preview, Clock())
 
 
 def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None, progress: Progress | None,
-           preview: Preview | None, clock: _Clock) -> BuildResult:
+           preview: Preview | None, clock: Clock) -> BuildResult:
     out, day = settings.output, settings.day or today()
     sources, problems = tracker.sources(settings.site_dir, changed, find_sources) if tracker else \
         find_sources(settings.site_dir)
     theme = {kind: find_theme_files(settings.site_dir, kind, problems) for kind in ("templates", "static")}
     files = [s.file for s in sources] + [p for found in theme.values() for p in found.values()]
     digests, data = tracker.digests(files, changed) if tracker else ({}, {})
-    key = repr((settings.base_url, settings.strict, day.isoformat(), settings.drafts))
+    key = repr((settings.base_url, settings.strict, day.isoformat(), settings.drafts, settings.fingerprint))
     if tracker is not None and not problems and tracker.unchanged(key, digests, out):
         return BuildResult(list(tracker.manifest.problems), skipped=len(tracker.manifest.outputs), timings=clock.laps,
                            published=True)
@@ -82,9 +82,9 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
 
     urls = Urls(catalog.site.base_url)
     world = World(catalog, {name: digests.get(str(path), "") for name, path in theme["templates"].items()},
-                  {name: digests.get(str(path), "") for name, path in theme["static"].items()})
+                  _static_digests(theme["static"], digests, settings.fingerprint))
     plans = tracker.plan(world, lambda view: render.plan_site(view, urls)) if tracker else render.plan_site(catalog, urls)
-    plans = plans + render.plan_statics(theme["static"], digests)
+    plans = plans + render.plan_statics(theme["static"], world.statics, settings.fingerprint)
     if collisions := render.collisions(plans):
         return BuildResult(problems + collisions, timings=clock.laps)
     todo, removed, whole = tracker.stale(plans, world, out) if tracker else (plans, [], True)
@@ -104,16 +104,27 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
         if render_problems:
             staging.discard()
             return BuildResult(problems + render.one_per_template(render_problems), timings=clock.laps)
-        staging.publish(written + more_written, removed, whole)
-    except OSError as exc:
+        written += more_written
+        fresh = set(written)
+        index = search.refresh_index(
+            [(p.url, p.output) for p in plans if p.searched], fresh, bool(removed) or whole, whole,
+            tracker.manifest.search if tracker else {}, tracker is not None and tracker.manifest.search_stale,
+            catalog.site.search, preview is not None,
+            lambda output: staging.read(output) if output in fresh else staging.published(output))
+        for path, data in index.files.items():
+            staging.write(path, data)
+        clock.lap("search")
+        staging.publish(written + list(index.files), removed + index.removed, whole)
+    except (OSError, search.SearchIndexError) as exc:
         with contextlib.suppress(OSError):
             staging.discard()
-        return BuildResult(problems + [unwritable(out, exc)], timings=clock.laps)
+        failure = search.unindexable(exc) if isinstance(exc, search.SearchIndexError) else unwritable(out, exc)
+        return BuildResult(problems + [failure], timings=clock.laps)
     if tracker is not None:
-        tracker.commit(world, key, digests, made, removed, whole, problems, out)
+        tracker.commit(world, key, digests, made, removed, whole, problems, out, index)
     clock.lap("write")
     return BuildResult(problems, rendered=len(todo), skipped=len(plans) - len(todo), removed=len(removed),
-                       timings=clock.laps, published=True)
+                       timings=clock.laps, published=True, search_stale=index.stale)
 
 
 # --- Load, validate, catalog, lint ------------------------------------------------
@@ -130,6 +141,13 @@ def _catalog(content: Content, earlier: list[Problem], warnings: dict[str, list[
 
 
 # --- Render and write ---------------------------------------------------------------
+
+
+def _static_digests(files: dict[str, Path], digests: dict[str, str], fingerprint: bool) -> dict[str, str]:
+    """Return each static file's hash by its name; without a tracker, only fingerprinted files are hashed."""
+    return {name: digests.get(str(path)) or (digest_bytes(path.read_bytes())
+                                              if fingerprint and name.endswith(render.FINGERPRINTED) else "")
+            for name, path in files.items()}
 
 
 def _open_pages_first(todo: list, removed: list[str], whole: bool, preview: Preview | None) -> tuple[list, list]:
@@ -159,8 +177,8 @@ def _render(todo: list, world: World, urls: Urls, settings: Settings, tracker: T
     made: dict[str, Output] = {}
     written: list[str] = []
     problems: list[Problem] = []
-    for part in render.render_pages(todo, world.catalog, urls, env, settings.workers, settings.site_dir, template_dirs,
-                                    stage, tracker.watching(world.catalog) if tracker else None):
+    for part in render.render_pages(todo, world.catalog, world.statics, settings.fingerprint, urls, env, settings.workers,
+                                    settings.site_dir, template_dirs, stage, tracker.watching(world) if tracker else None):
         for plan, stored, problem, reads in part:
             if problem is not None:
                 problems.append(problem)
@@ -178,23 +196,5 @@ def _environment(template_dirs: list[Path], urls: Urls, tracker: Tracker | None,
     """Return the Jinja environment; a tracker keeps one (its compiled templates, its Markdown) between builds."""
     if tracker is None:
         return render.make_environment(template_dirs, urls, Markdown(urls.base_path, keep_blocks=False))
-    markdown = tracker.runtime.setdefault("markdown", {})
-    if len(markdown) > 100_000:
-        markdown.clear()  # texts edited away pile up in a long session; a bound keeps memory flat
-    folders = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
-    return tracker.environment(
-        lambda loader: render.make_environment(template_dirs, urls, Markdown(urls.base_path, markdown), loader),
-        (tuple(template_dirs), urls.base_url), folders, templates)
-
-
-class _Clock:
-    """Seconds spent in each stage."""
-
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
-        self._last = now
+    return tracker.environment(lambda loader, memo: render.make_environment(
+        template_dirs, urls, Markdown(urls.base_path, memo), loader), (tuple(template_dirs), urls.base_url), templates)

@@ -49,6 +49,7 @@ class Code:
     # Rendering and writing
     TEMPLATE_ERROR = "MC030"
     OUTPUT_ERROR = "MC031"
+    SEARCH_ERROR = "MC032"
     # Files the site may not read
     OUTSIDE_SITE = "MC040"
     SPECIAL_FILE = "MC041"
@@ -104,6 +105,7 @@ MEANINGS = {
     Code.UNKNOWN_VARIANT: "a score's (or a comparison column's) variant that its benchmark does not declare",
     Code.TEMPLATE_ERROR: "a template failed to render",
     Code.OUTPUT_ERROR: "the output could not be written",
+    Code.SEARCH_ERROR: "the search index could not be made",
     Code.OUTSIDE_SITE: "a file or folder that leads outside the site folder",
     Code.SPECIAL_FILE: "a device, FIFO or socket where a file should be",
     Code.UNREADABLE_FILE: "a file that cannot be read",

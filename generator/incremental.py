@@ -39,6 +39,7 @@ from generator import __version__
 from generator.catalog import Catalog
 from generator.errors import Problem
 from generator.load import keeps_listing
+from generator.search import IndexUpdate
 
 log = logging.getLogger(__name__)
 
@@ -320,6 +321,10 @@ class _Manifest:
     """Output path -> (size, mtime_ns) as published."""
     problems: list[Problem] = field(default_factory=list)
     """The warnings of the last build, reported again when nothing changed."""
+    search: dict[str, str] = field(default_factory=dict)
+    """File of the search index -> hash of its bytes, as published."""
+    search_stale: bool = False
+    """Searched pages changed since the index was made (the dev server makes it in the background)."""
 
 
 @dataclass
@@ -430,7 +435,7 @@ class Tracker:
         """Whether nothing was asked or read differently since the last build, and its output is still there."""
         manifest = self.manifest
         return settings_key == manifest.settings and digests == manifest.inputs and bool(manifest.outputs) and \
-            self._verify(out, manifest.outputs)
+            not manifest.search_stale and self._verify(out, manifest.outputs)
 
     def _verify(self, out: Path, outputs: Iterable[str]) -> bool:
         """Whether these published files are still as written; checked once per process, which then owns them."""
@@ -525,29 +530,37 @@ class Tracker:
 
     # Rendering ----------------------------------------------------------------------
 
-    def environment(self, make: Callable[[jinja2.BaseLoader | None], jinja2.Environment], key: tuple,
-                    folders: jinja2.BaseLoader, templates: Mapping[str, str]) -> jinja2.Environment:
-        """Return a Jinja environment that notes every template a page loads.
+    def environment(self, make: Callable[[jinja2.BaseLoader, dict], jinja2.Environment], key: tuple,
+                    templates: Mapping[str, str]) -> jinja2.Environment:
+        """Return a Jinja environment, made by `make(loader, markdown memo)`, that notes every template a page loads.
 
-        It is kept between builds while `key` and the templates' hashes hold; any change
-        to a template starts a new one, so no compiled template or imported module
-        outlives what it was made from.
+        It is kept between builds while `key` (the template folders first, then what else
+        the environment holds) and the templates' hashes hold; any change to a template
+        starts a new one, so no compiled template or imported module outlives what it
+        was made from. Rendered Markdown is kept too, within a bound: texts edited away
+        pile up in a long session.
         """
         key = (key, tuple(sorted(templates.items())))
+        markdown = self.runtime.setdefault("markdown", {})
+        if len(markdown) > 100_000:
+            markdown.clear()
         if self.runtime.get("environment_key") != key:
-            environment = make(_RecordingLoader(folders, self._sink))
+            folders = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in key[0][0]])
+            environment = make(_RecordingLoader(folders, self._sink), markdown)
             environment.template_class = _template_class(self._sink)
             self.runtime["environment_key"], self.runtime["environment"] = key, environment
         return self.runtime["environment"]
 
-    def watching(self, catalog: Catalog) -> Callable[[Callable[[Any], Any]], tuple[Any, tuple[Read, ...]]]:
-        """Return a function that runs `render(view)` for one page and returns its result and its reads."""
+    def watching(self, world: World) -> Callable[[Callable[[Any, Any], Any]], tuple[Any, tuple[Read, ...]]]:
+        """Return a function that runs `render(catalog view, static files' hashes view)` for one page and
+        returns its result and its reads."""
         sink = self._sink
 
-        def watch(render: Callable[[Any], Any]) -> tuple[Any, tuple[Read, ...]]:
+        def watch(render: Callable[[Any, Any], Any]) -> tuple[Any, tuple[Read, ...]]:
             reads = sink.reads = set()
             try:
-                return render(_CatalogView(catalog, sink)), tuple(reads)
+                return render(_CatalogView(world.catalog, sink), _MappingView(("statics",), world.statics, sink)), \
+                    tuple(reads)
             finally:
                 sink.reads = None
 
@@ -556,7 +569,7 @@ class Tracker:
     # After publishing ---------------------------------------------------------------
 
     def commit(self, world: World, settings_key: str, inputs: dict[str, str], made: dict[str, Output],
-               removed: list[str], whole: bool, problems: list[Problem], out: Path) -> None:
+               removed: list[str], whole: bool, problems: list[Problem], out: Path, search: IndexUpdate) -> None:
         """Remember a published build: its world, what each new output read, and the warnings."""
         bulk = self.bulk
         if whole:
@@ -577,6 +590,7 @@ class Tracker:
         bulk.world = world
         manifest = self.manifest
         manifest.settings, manifest.inputs, manifest.problems = settings_key, inputs, problems
+        manifest.search, manifest.search_stale = search.hashes, search.stale
         stamps = dict(manifest.outputs) if not whole else {}
         for output in removed:
             stamps.pop(output, None)

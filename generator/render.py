@@ -12,6 +12,7 @@ a page shows is whatever its gatherer and template read, nothing declared beside
 from __future__ import annotations
 
 import logging
+import posixpath
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class PageMeta:
     kind: str = "page"
 
 
+SEARCHED = {"model": "Model", "comparison": "Comparison", "benchmark": "Leaderboard", "page": "Page"}
+"""The kinds of page site search finds (by their first page, when paged), with the label results show."""
+
+
 @dataclass(frozen=True)
 class PagePlan:
     """One file of the site: where it goes, its template (None for a data file), and how its content is gathered.
@@ -59,6 +64,11 @@ class PagePlan:
     def url(self) -> str:
         """The page's relative URL: "models/x/" for "models/x/index.html"."""
         return self.output.removesuffix("index.html")
+
+    @property
+    def searched(self) -> bool:
+        """Whether site search indexes this page: a kind it finds, and the first page of a paged one."""
+        return self.kind in SEARCHED and (self.kind != "benchmark" or self.args[-1] == 1)
 
 
 # --- The site's files ---------------------------------------------------------------
@@ -106,7 +116,8 @@ def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
     plans.append(_page("feed.xml", "xml", "feed.xml", _feed))
     plans.append(_page("robots.txt", "text", "robots.txt", _fixed_page, PageMeta("robots.txt", "", "", "text")))
     plans += [PagePlan(urls.model_json(slug), "export", None, _model_export, (slug,)) for slug in catalog.models]
-    plans += [PagePlan("api/index.json", "export", None, exports.index_json),
+    plans += [PagePlan("api/listing.json", "export", None, exports.listing_json),
+              PagePlan("api/index.json", "export", None, exports.index_json),
               PagePlan("api/models.json", "export", None, exports.models_json),
               PagePlan("api/models.csv", "export", None, exports.models_csv)]
     if any(catalog.offers_by_provider.values()):
@@ -261,17 +272,46 @@ def _model_export(catalog: Catalog, urls: Urls, slug: str) -> bytes:
     return exports.model_json(model, exports.referenced_names(model, catalog), urls)
 
 
-def plan_statics(files: Mapping[str, Path], digests: Mapping[str, str]) -> list[PagePlan]:
-    """Return a plan per file of static/, copied as it is.
+FINGERPRINTED = (".css", ".js")
+"""Static files also published under a name that carries their hash, which `asset()` links: a host may cache
+those for a year, since an edit gives a new name."""
 
-    The file's hash, where known, is part of its plan: an edited file is another plan.
+
+def plan_statics(files: Mapping[str, Path], digests: Mapping[str, str], fingerprint: bool) -> list[PagePlan]:
+    """Return a plan per file of static/, copied as it is, and one per fingerprinted copy.
+
+    `digests` holds each file's hash by its name under static/: an edited file is another plan.
     """
-    return [PagePlan(name, "static", None, _static_file, (str(path), digests.get(str(path), "")))
-            for name, path in files.items()]
+    plans = [PagePlan(name, "static", None, _static_file, (str(path), digests[name])) for name, path in files.items()]
+    if fingerprint:
+        plans += [PagePlan(fingerprinted(name, digests[name]), "static", None, _static_file, (str(path), digests[name]))
+                  for name, path in files.items() if name.endswith(FINGERPRINTED)]
+    return plans
+
+
+def fingerprinted(name: str, file_digest: str) -> str:
+    """Return the name a static file is published under with its hash: "css/site.3f9a1c2b5d.css"."""
+    stem, extension = posixpath.splitext(name)
+    return f"{stem}.{file_digest[:10]}{extension}"
 
 
 def _static_file(catalog: Catalog, urls: Urls, path: str, file_digest: str) -> bytes:
     return Path(path).read_bytes()
+
+
+class Assets:
+    """`asset("css/site.css")` in a template: the URL of a file of static/, by its fingerprinted name where the
+    build publishes one. The dev server does not fingerprint, so a stylesheet edit changes no page."""
+
+    def __init__(self, urls: Urls, statics: Mapping[str, str], fingerprint: bool):
+        self._urls, self._statics, self._fingerprint = urls, statics, fingerprint
+
+    def __call__(self, name: str) -> str:
+        if not (self._fingerprint and name.endswith(FINGERPRINTED)):
+            return self._urls.path(name)
+        if name not in self._statics:
+            raise LookupError(f"asset(): there is no static/{name} to link")
+        return self._urls.path(fingerprinted(name, self._statics[name]))
 
 
 def collisions(plans: list[PagePlan]) -> list[Problem]:
@@ -284,12 +324,14 @@ def collisions(plans: list[PagePlan]) -> list[Problem]:
 
 # --- Rendering ----------------------------------------------------------------------
 
-Watch = Callable[[Callable[[Catalog], bytes]], tuple[bytes, tuple]]
-"""Runs one page's rendering against a catalog; returns its bytes and what it read (see `incremental`)."""
+Watch = Callable[[Callable[[Catalog, Mapping[str, str]], bytes]], tuple[bytes, tuple]]
+"""Runs one page's rendering against a catalog and the static files' hashes; returns its bytes and what it
+read (see `incremental`)."""
 
 
-def render_pages(plans: list[PagePlan], catalog: Catalog, urls: Urls, env: jinja2.Environment, jobs: int,
-                 site_dir: Path, template_dirs: list[Path], deliver: Callable[[PagePlan, bytes], Any],
+def render_pages(plans: list[PagePlan], catalog: Catalog, statics: Mapping[str, str], fingerprint: bool, urls: Urls,
+                 env: jinja2.Environment, jobs: int, site_dir: Path, template_dirs: list[Path],
+                 deliver: Callable[[PagePlan, bytes], Any],
                  watch: Watch | None = None) -> Iterator[list[tuple[PagePlan, Any, Problem | None, tuple]]]:
     """Render plans on every core; yield, part by part, each plan with what `deliver(plan, bytes)` made of
     its bytes (or its problem), and its reads.
@@ -297,11 +339,11 @@ def render_pages(plans: list[PagePlan], catalog: Catalog, urls: Urls, env: jinja
     `deliver` runs where the page rendered, so a page's bytes need not travel back to
     this process: the caller passes the function that stores them.
     """
-    watch = watch or (lambda make: (make(catalog), ()))
+    watch = watch or (lambda make: (make(catalog, statics), ()))
 
     def render_one(plan: PagePlan) -> tuple[PagePlan, Any, Problem | None, tuple]:
         try:
-            data, reads = watch(lambda seen: render_page(env, plan, seen, urls))
+            data, reads = watch(lambda seen, hashes: render_page(env, plan, seen, urls, Assets(urls, hashes, fingerprint)))
         except TemplateFailure as failure:
             return plan, None, template_problem(failure.__cause__, plan, template_dirs, site_dir), ()
         return plan, deliver(plan, data), None, reads
@@ -352,7 +394,7 @@ def make_environment(template_dirs: list[Path], urls: Urls, markdown: filters.Ma
         absolute=urls.absolute,
     )
     snippets = filters.Snippets(urls.href)
-    env.globals.update(urls=urls, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
+    env.globals.update(urls=urls, searched=SEARCHED, bar_fraction=filters.bar_fraction, unit_suffix=filters.unit_suffix,
                        score=snippets.score, source_link=snippets.source_link, status_badge=snippets.status_badge,
                        missing=snippets.missing, marks_title=filters.marks_title)
     # Format v2: prices and providers, leaderboards by variant, who measured a figure.
@@ -368,11 +410,11 @@ class TemplateFailure(Exception):
     """A template failed to render: the site author's problem, not a bug in modelcat (its cause says what)."""
 
 
-def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls: Urls) -> bytes:
+def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls: Urls, asset: Assets) -> bytes:
     """Return one file of the site: a page rendered with its template, or a data file's bytes.
 
-    Every template gets `site`, `catalog` and `page`, besides its own context. A
-    template's failure raises TemplateFailure; anything else raised is a bug.
+    Every template gets `site`, `catalog`, `page` and `asset`, besides its own context.
+    A template's failure raises TemplateFailure; anything else raised is a bug.
     """
     gathered = plan.gather(catalog, urls, *plan.args)
     if plan.template is None:
@@ -380,7 +422,7 @@ def render_page(env: jinja2.Environment, plan: PagePlan, catalog: Catalog, urls:
     meta, context = gathered
     try:
         template = env.get_template(plan.template)
-        return template.render(site=catalog.site, catalog=catalog, page=meta, **context).encode()
+        return template.render(site=catalog.site, catalog=catalog, page=meta, asset=asset, **context).encode()
     except Exception as exc:  # noqa: BLE001 - whatever a template raises is reported as a template problem
         raise TemplateFailure(plan.template) from exc
 

@@ -1101,6 +1101,8 @@ class SiteConfig(_Strict):
     """Extra header links: {title, url}."""
     page_size: Annotated[int, Field(ge=10, le=1000)] = 100
     """Models per page of the catalog, taxonomy and leaderboard listings (10 to 1000)."""
+    search: bool = True
+    """Publish a full-text search index (Pagefind) and the search box of every page; false leaves both out."""
 
 
 class Page(_Strict):

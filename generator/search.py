@@ -16,14 +16,18 @@ messages, each followed by a comma, on the binary's standard input and output.
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from pagefind.service import get_executable
+
+from generator.errors import Code, Problem
 
 OPT_IN = b"data-pagefind-body"
 """Pages without this attribute are not searched; templates put it on the part worth finding."""
@@ -34,6 +38,53 @@ _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pa
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the pages (a missing binary, a crash, an answer it could not give)."""
+
+
+def unindexable(exc: SearchIndexError) -> Problem:
+    """The problem of a build whose search index could not be made; the site as published stays as it was."""
+    return Problem(Code.SEARCH_ERROR, "site.yaml", "search", f"could not make the search index: {exc}",
+                   hint="install modelcat's dependencies again (they include pagefind[bin]), "
+                        "or set `search: false` in site.yaml to publish the site without search.")
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """What a build does to the published search index."""
+
+    files: dict[str, bytes]
+    """Index files to write: those whose bytes changed (every one when the output is made whole)."""
+    removed: list[str]
+    """Files of the last index that the new one no longer has."""
+    hashes: dict[str, str]
+    """Index file -> hash of its bytes, as published after the build."""
+    stale: bool = False
+    """Searched pages changed but the index was left as it was, to be made later."""
+
+
+def refresh_index(pages: list[tuple[str, str]], written: set[str], others_changed: bool, whole: bool,
+                  before: Mapping[str, str], stale: bool, wanted: bool, deferred: bool,
+                  read: Callable[[str], bytes]) -> IndexUpdate:
+    """Make the search index again if one of the searched `pages` ((url, output file) pairs) changed.
+
+    `before` and `stale` are the last build's `hashes` and `stale`. `deferred` (the dev
+    server, which indexes in the background rather than on every save) leaves the
+    index for later; a site that does not want search gets its last index removed.
+    """
+    if not wanted:
+        return IndexUpdate({}, sorted(before), {})
+    due = whole or others_changed or stale or not before or any(output in written for _, output in pages)
+    if not due:
+        return IndexUpdate({}, [], dict(before))
+    if deferred:  # a whole output replaces the folder the index was in
+        return IndexUpdate({}, [], {} if whole else dict(before), stale=True)
+    return index_changes(search_index((url, read(output)) for url, output in pages), before, whole)
+
+
+def index_changes(files: Mapping[str, bytes], before: Mapping[str, str], whole: bool = False) -> IndexUpdate:
+    """Return how to publish a newly made index over the one whose hashes are `before`."""
+    hashes = {path: hashlib.blake2b(data, digest_size=16).hexdigest() for path, data in files.items()}
+    changed = {path: data for path, data in files.items() if whole or before.get(path) != hashes[path]}
+    return IndexUpdate(changed, sorted(before.keys() - files.keys()), hashes)
 
 
 def search_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:

@@ -45,11 +45,13 @@ from tornado import netutil, web
 from tornado.websocket import WebSocketClosedError
 from tornado.httpserver import HTTPServer
 
+from generator import search
 from generator.build import build
 from generator.errors import Problem, UsageError, by_code, report, sort_problems, summarize, too_many_to_list
 from generator.incremental import Tracker
 from generator.load import MAX_FILE_BYTES, theme_dirs
 from generator.settings import BuildResult, Settings, default_cache_dir, normalize_base_url, require_site
+from generator.write import Staging
 from generator.watch import SiteWatcher
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ QUIET_SECONDS = 0.05
 """A burst of saves is over when nothing changed for this long."""
 LONGEST_BURST_SECONDS = 2.0
 """Build anyway when files keep changing for this long."""
+SEARCH_QUIET_SECONDS = 1.0
+"""The search index is made again once saves have paused this long."""
 
 Builder = Callable[..., BuildResult]
 """`build`, or a stand-in in tests: called with the settings, `tracker=` and `changed=`."""
@@ -80,7 +84,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
     url = server_url(host, sockets[0].getsockname()[1])
     try:
         with preview_folder(settings) as (out_dir, tracker):
-            preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url))
+            preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url), fingerprint=False)
             server = DevServer(preview, url, tracker=tracker, hosts=hosts)
             server.build_first()
             try:
@@ -330,6 +334,8 @@ class DevServer:
         """Set when files changed."""
         self._news = asyncio.Event()
         """Set, and replaced, whenever requests waiting on a build may go ahead."""
+        self._search_due = asyncio.Event()
+        """Set when a rebuild changed searched pages and left the search index behind them."""
         if threading.current_thread() is threading.main_thread() and sys.platform != "win32":
             self._loop.add_signal_handler(signal.SIGTERM, self._stopping.set)
         http = HTTPServer(_Preview(self.hosts, [
@@ -344,6 +350,7 @@ class DevServer:
         if notice:
             _say(f"Warning: {notice}")
         watching = asyncio.create_task(self._build_and_watch(open_browser))
+        indexing = asyncio.create_task(self._index_search())
         stopping = asyncio.create_task(self._stopping.wait())
         try:
             await asyncio.wait({watching, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -351,6 +358,7 @@ class DevServer:
                 watching.result()  # the watch loop only ends by raising: a bug, shown with its traceback
         finally:
             watching.cancel()
+            indexing.cancel()
             stopping.cancel()
             http.stop()
             self._watcher.stop()
@@ -476,12 +484,51 @@ class DevServer:
             self._idle.set()
             self._tell_waiters()
         self._report(changes, outcome)
+        if outcome.ok and outcome.result.search_stale:
+            self._search_due.set()
         stylesheets = stylesheet_changes(changes, [d.resolve() for d in theme_dirs(self.settings.site_dir, "static")])
         # A page shown early comes from this very build; a page that connected during the build asks, on
         # connecting, which build it shows (see reload_script): neither needs telling again.
         skip = (self._reloaded if outcome.ok else set()) | {b for b in self._browsers if b.opened > started}
         for path in (stylesheets if stylesheets and outcome.ok and was_ok else ["*"]):
             self._reload_browsers(path, skip)
+
+    async def _index_search(self) -> None:
+        """Make the search index again after rebuilds that changed searched pages, in the background.
+
+        Pagefind cannot update an index (a 10,000-page index takes it seconds), so a save
+        does not wait for it: once saves have paused, the index is made from the pages
+        as published on a thread of its own, and written on the build thread, between
+        two builds. Until then a search finds the pages as they were.
+        """
+        while True:
+            await self._search_due.wait()
+            await asyncio.sleep(SEARCH_QUIET_SECONDS)
+            await self.wait_for_site()
+            self._search_due.clear()
+            plans = [plan for plan in self._tracker.bulk.plan or () if plan.searched]
+            try:
+                files = await self._loop.run_in_executor(None, self._search_files, plans)
+                await self._loop.run_in_executor(self._worker, self._publish_search, files)
+            except (OSError, search.SearchIndexError) as exc:  # the preview goes on; only its search lags
+                _say(f"Warning: the search index was not made again ({exc}); search finds the pages as they were.")
+
+    def _search_files(self, plans: list) -> dict[str, bytes]:
+        pages = []
+        for plan in plans:
+            with contextlib.suppress(OSError):  # a page a later build removed
+                pages.append((plan.url, (self.root / plan.output).read_bytes()))
+        return search.search_index(pages)
+
+    def _publish_search(self, files: dict[str, bytes]) -> None:
+        """Write the index files that changed and remove those the index no longer has (on the build thread)."""
+        update = search.index_changes(files, self._tracker.manifest.search)
+        staging = Staging(self.root)
+        staging.start()
+        for path, data in update.files.items():
+            staging.write(path, data)
+        staging.publish(list(update.files), update.removed, whole=False)
+        self._tracker.manifest.search, self._tracker.manifest.search_stale = update.hashes, False
 
     def _build_once(self, changed: set[str] | None = None) -> Outcome:
         """Run one build on the worker thread; whatever happens, the server keeps running.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ class Settings:
     """Today, for "in the future" warnings; None reads the clock (or SOURCE_DATE_EPOCH)."""
     drafts: bool = False
     """Entries marked `draft: true` are built too (the dev server's preview, `--drafts`)."""
+    fingerprint: bool = True
+    """Stylesheets and scripts are published under hashed names too (see `render.Assets`); not in the preview."""
 
     @property
     def output(self) -> Path:
@@ -103,6 +106,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage."""
     published: bool = False
+    search_stale: bool = False
+    """Searched pages changed but the search index was left as it was (a preview makes it later)."""
 
 
 def require_site(site_dir: Path) -> None:
@@ -121,3 +126,14 @@ def normalize_base_url(value: str) -> str:
         raise UsageError(f"--base-url: {exc.message()}") from None
 
 
+class Clock:
+    """Seconds spent in each stage."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now

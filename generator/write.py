@@ -72,6 +72,10 @@ class Staging:
         """Return a file written into the staging folder (the dev server shows a page before the rest is done)."""
         return safe_join(self.root, relative).read_bytes()
 
+    def published(self, relative: str) -> bytes:
+        """Return a file of the output as published (the search index reads the pages a build left alone)."""
+        return safe_join(self.out_dir, relative).read_bytes()
+
     def copy(self, relative: str, source: Path) -> None:
         target = safe_join(self.root, relative)
         target.parent.mkdir(parents=True, exist_ok=True)

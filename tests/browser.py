@@ -17,9 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports, search
-from generator.build import Settings, check
-from generator.urls import Urls
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -89,27 +86,6 @@ def axe_violations(page) -> list[str]:
                            AXE_TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['failureSummary']}"
             for v in result["violations"] for node in v["nodes"]]
-
-
-def with_pending_outputs(out: Path, site: Path, base_url: str | None = None, search_index: bool = True) -> Path:
-    """Add to a built site what its pages use but the build does not publish yet, and return the site.
-
-    The catalog page's script loads /api/listing.json and the header's search loads
-    /pagefind/; until the build's page plan writes them, browser tests make them here,
-    from the same catalog and the same rendered pages (the search index only when asked:
-    it takes seconds on a large site).
-    """
-    catalog = check(Settings(site)).catalog
-    urls = Urls(base_url or catalog.site.base_url)
-    listing = out / "api" / "listing.json"
-    if not listing.exists():
-        listing.write_bytes(exports.listing_json(catalog, urls))
-    if search_index and not (out / "pagefind").exists():
-        pages = [(p.relative_to(out).as_posix().removesuffix("index.html"), p.read_bytes()) for p in out.rglob("*.html")]
-        for path, data in search.search_index(pages).items():
-            (out / path).parent.mkdir(parents=True, exist_ok=True)
-            (out / path).write_bytes(data)
-    return out
 
 
 # Opens every <details>, then lists the table cells that lie even partly outside the screen

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
-from conftest import V2_SITE
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console  # noqa: F401 - fixture
 
 PAGE_KINDS = [
     "", "?cap=reasoning&out=image", "models/gemini-2-5-pro/", "models/imagen-4/", "models/whisper/",
@@ -22,7 +21,7 @@ PAGE_KINDS = [
 
 @pytest.fixture(scope="module")
 def v2_url(built_v2_site):
-    with serve(with_pending_outputs(built_v2_site, V2_SITE)) as url:
+    with serve(built_v2_site) as url:
         yield url
 
 

@@ -145,8 +145,9 @@ def add_static(site, pick, value):
 
 def edit_site(site, pick, value):
     path = site / "site.yaml"
-    text = re.sub(r"^(title|page_size): .*\n", "", path.read_text(), flags=re.M)
-    path.write_text(text + f"title: Catalog {value % 3}\npage_size: {10 + value % 3 * 5}\n")
+    text = re.sub(r"^(title|page_size|search): .*\n", "", path.read_text(), flags=re.M)
+    search = "false" if value % 5 == 0 else "true"  # now and then a site turns its search off (or on again)
+    path.write_text(text + f"title: Catalog {value % 3}\npage_size: {10 + value % 3 * 5}\nsearch: {search}\n")
     return {path}
 
 
@@ -302,6 +303,41 @@ def test_second_build_renders_nothing_and_an_edit_renders_only_what_shows_it(sit
     rendered = int(edited.stderr.split(" rendered")[0].split()[-1])
     assert 0 < rendered < 15, edited.stderr
     assert "revised" in (out / "models/beta-7b/index.html").read_text()
+
+
+def test_a_stylesheet_edit_gives_it_a_new_name_on_every_page_and_a_script_edit_only_where_it_is_used(site_copy,
+                                                                                                      tmp_path):
+    settings = Settings(site_copy, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", jobs=1)
+    out = settings.output
+    stylesheet, script = site_copy / "static/css/site.css", site_copy / "static/js/compare.js"
+    for path in (stylesheet, script):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "static" / path.relative_to(site_copy / "static"), path)
+    assert build(settings).published
+    pages = sorted(out.rglob("*.html"))
+    linked = lambda name: {re.search(rf'"/({name}\.\w+\.\w+)"', p.read_text())[1] for p in pages if name in p.read_text()}
+    [old_css], [old_js] = linked("css/site"), linked("js/compare")
+    stylesheet.write_text(stylesheet.read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
+    result = build(settings)
+    [new_css] = linked("css/site")
+    assert new_css != old_css and result.rendered >= len(pages)  # every page links the stylesheet
+    assert not (out / old_css).exists() and b"rgb(1, 2, 3)" in (out / new_css).read_bytes()
+    script.write_text(script.read_text() + "\n// revised\n")
+    result = build(settings)
+    [new_js] = linked("js/compare")
+    assert new_js != old_js and not (out / old_js).exists()
+    assert result.rendered == 3  # the comparison page, and the script under both its names
+
+
+def test_a_template_linking_a_static_file_that_does_not_exist_fails_with_its_line(site_copy, tmp_path):
+    (site_copy / "templates").mkdir()
+    (site_copy / "templates/page.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<script src="{{ asset(\'js/gone.js\') }}"></script>\n{% endblock %}\n')
+    result = build(Settings(site_copy, out_dir=tmp_path / "out", use_cache=False, jobs=1))
+    assert not result.published
+    [problem] = result.problems
+    assert (problem.code, problem.path, problem.line) == ("MC030", "templates/page.html", 3)
+    assert "there is no static/js/gone.js" in problem.message
 
 
 def test_a_template_loaded_by_name_at_run_time_is_tracked(site_copy, tmp_path):

@@ -630,6 +630,25 @@ def test_the_preview_shows_drafts_marked_as_drafts(server):
     assert 'Zeta Draftmodel</a> <span class="badge badge-draft"' in home
 
 
+def test_the_preview_search_finds_a_word_soon_after_it_is_saved(server, page: Page):
+    """The index is made again in the background once saves pause: search catches up without a restart."""
+    entry = server.site / "content/models/beta-7b.yaml"
+    save_like_an_editor(entry, entry.read_text().replace("summary: Another developer's model.",
+                                                         "summary: A quokka's model."))
+    server.wait_for(r"Built the site in [\d.]+ s after changes to content/models/beta-7b.yaml")
+    hits = page.locator("#search-list a")
+    deadline = time.monotonic() + 30
+    while True:
+        page.goto(server.url)  # a fresh page loads the index as published now
+        page.fill("#site-q", "quokka")
+        expect(page.locator("#search-status")).to_contain_text("“quokka”")
+        if hits.count() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_have_attribute("href", "/models/beta-7b/")
+
+
 def test_broken_template_shows_its_error_then_recovers(server, live_page):
     site = server.site
     live_page.goto(server.url + "models/alpha-4b/")

@@ -7,8 +7,10 @@ links checked by tests/linkcheck.py. Browser behaviour is in test_site_browser.p
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -59,7 +61,7 @@ def test_every_internal_link_and_asset_resolves(built_site):
 def test_every_link_resolves_under_a_base_path(base_path_site):
     assert broken_links(base_path_site, "https://example.org/catalog/") == []
     home = (base_path_site / "index.html").read_text()
-    assert 'src="/catalog/js/catalog.js"' in home
+    assert re.search(r'src="/catalog/js/catalog\.[0-9a-f]{10}\.js"', home)
     assert 'data-api="/catalog/api/"' in (base_path_site / "compare/index.html").read_text()
 
 
@@ -154,9 +156,26 @@ def test_sitemap_lists_every_page_once_and_robots_points_at_it(built_site):
 
 def test_not_found_page_links_home_under_the_base_path(base_path_site):
     doc = page(base_path_site, "404.html")
-    assert doc.find("link", rel="stylesheet")["href"] == "/catalog/css/site.css"
+    assert re.fullmatch(r"/catalog/css/site\.[0-9a-f]{10}\.css", doc.find("link", rel="stylesheet")["href"])
     assert not doc.find("link", rel="canonical")
     assert doc.select_one("main a")["href"] == "/catalog/"
+
+
+def test_stylesheets_and_scripts_are_linked_by_a_name_that_carries_their_hash(built_site):
+    """A host can cache them for a year: an edit gives a new name. The plain copy stays for other links."""
+    linked = set()
+    for name in ("index.html", "compare/index.html", "models/alpha-4b/index.html"):
+        doc = page(built_site, name)
+        linked |= {tag["href"] for tag in doc.find_all("link", rel="stylesheet")} | \
+                  {tag["src"] for tag in doc.find_all("script", src=True)}
+    assert len(linked) == 4  # the stylesheet, and the catalog's, comparison's and search's scripts
+    for url in linked:
+        match = re.fullmatch(r"/((?:css|js)/\w+)\.([0-9a-f]{10})\.(css|js)", url)
+        assert match, url
+        plain = f"{match[1]}.{match[3]}"
+        data = (built_site / url.lstrip("/")).read_bytes()
+        assert data == (ROOT / "static" / plain).read_bytes() == (built_site / plain).read_bytes()
+        assert hashlib.blake2b(data, digest_size=16).hexdigest().startswith(match[2])
 
 
 # --- Meta tags -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -27,7 +27,7 @@ PAGE_KINDS = [
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    with serve(with_pending_outputs(built_site, FIXTURE_SITE)) as url:
+    with serve(built_site) as url:
         yield url
 
 
@@ -36,7 +36,7 @@ def base_path_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("base-browser") / "out"
     result = run_cli("build", FIXTURE_SITE, "--out", out, "--base-url", "https://example.org/catalog/")
     assert result.returncode == 0, result.output
-    with serve(with_pending_outputs(out, FIXTURE_SITE, "https://example.org/catalog/"), "/catalog/") as url:
+    with serve(out, "/catalog/") as url:
         yield url
 
 

@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, serve, watch_console, with_pending_outputs  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, serve, watch_console  # noqa: F401 - fixture
 from conftest import ROOT, run_cli
 from linkcheck import broken_links, sitemap_pages
 
@@ -41,7 +41,7 @@ def synthetic(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def synthetic_url(synthetic):
-    with serve(with_pending_outputs(synthetic[1], synthetic[0], search_index=False)) as url:
+    with serve(synthetic[1]) as url:
         yield url
 
 
