@@ -60,7 +60,9 @@ def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) 
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(map(str, command))}\n{errors.read().decode()[-4000:]}")
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) + usage.ru_utime + usage.ru_stime
+    # Once reaped, the child's time (its own and its children's) is in RUSAGE_CHILDREN:
+    # the difference is the whole of it; wait4's own figure is the same time again.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return seconds, usage.ru_maxrss // 1024, cpu
 
 
