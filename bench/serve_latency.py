@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure how long a save takes to reach the browser under `modelcat serve`.
 
-    python bench/serve_latency.py [--saves 20] [--models 1000]
+    python bench/serve_latency.py [--saves 20] [--models 1000] [--without-search]
 
 Two catalogs: the bundled one (the repository root's site.yaml and content/, copied
 to a temporary folder, so the repository is never edited) and a synthetic one of
@@ -11,6 +11,10 @@ is saved the way editors save (a temporary file renamed over it) with a new name
 and the time runs from just before the write to the DOMContentLoaded of the page
 that shows the new name, as recorded in the page by Date.now(). Measuring in the
 page leaves out Playwright's polling, which adds about 0.4 s (toolchain.md section 3).
+The next save waits until the rebuild is done (the open page is shown before the rest
+of the site is), as an editor's next save comes seconds later; the site search index,
+made in the background once saves pause, may still be running. --without-search turns
+the site search off (`search: false`) in both catalogs.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -43,11 +48,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--without-search", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="modelcat-latency-") as scratch, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         rows = [("bundled catalog", bundled_copy(Path(scratch) / "bundled")),
                 (f"synthetic, {args.models} models", synthetic(Path(scratch) / "synthetic", args.models))]
+        if args.without_search:
+            for _, site in rows:
+                with open(site / "site.yaml", "a") as config:
+                    config.write("\nsearch: false\n")
         print(f"{'catalog':<26} {'models':>6} {'saves':>5}  {'median':>8}  {'min-max':>13}  {'build (median)':>14}")
         for label, site in rows:
             latencies, builds = measure(browser, site, args.saves)
@@ -92,6 +102,7 @@ def measure(browser, site: Path, saves: int) -> tuple[list[float], list[float]]:
             page.wait_for_function("name => document.querySelector('h1')?.textContent === name", arg=name,
                                    timeout=120_000)
             latencies.append(page.evaluate("window.shownAt") / 1000 - started)
+            urllib.request.urlopen(f"{url}livereload/builds", timeout=300).read()  # answers once the build is done
             page.wait_for_function("window.liveReloadConnected === true", timeout=120_000)
     finally:
         page.close()

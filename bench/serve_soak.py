@@ -2,14 +2,17 @@
 """Soak the dev server: many saves, some of them broken, and watch its memory and pages.
 
     python bench/serve_soak.py [--models 1000] [--edits 1000] [--broken-every 5]
+                               [--pause-every 50] [--without-search]
 
 `modelcat serve` runs in a subprocess on a synthetic catalog (bench/make_catalog.py).
 Each edit saves one model's YAML the way editors save (a temporary file renamed over
 the entry); every --broken-every-th save is broken YAML, fixed by the next save. After
 each save the script waits for the rebuild (/livereload/builds answers once it is
 done) and checks the model's page: the new name after a good save, the problem
-page after a broken one. It reports the server's resident memory (VmRSS) after the
-first 100 edits and at the end, the largest, and any traceback the server printed.
+page after a broken one. The first save and every --pause-every-th after it are
+followed by a pause of a few seconds, as editors pause, in which the server makes its
+search index again. It reports the server's resident memory (VmRSS) after the first
+100 edits and at the end, the largest, and any traceback the server printed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PAUSE_SECONDS = 4.0
+"""Long enough for the search index of 1,000 models to be made again (about 3 s)."""
 NAME_LINE = re.compile(r"^name: .*$", re.MULTILINE)
 
 
@@ -60,10 +65,15 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--broken-every", type=int, default=5)
+    parser.add_argument("--pause-every", type=int, default=50)
+    parser.add_argument("--without-search", action="store_true", help="turn the site search off (search: false)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="modelcat-soak-"))
     site = work / "site"
     subprocess.run([sys.executable, ROOT / "bench/make_catalog.py", str(args.models), site], check=True)
+    if args.without_search:
+        with open(site / "site.yaml", "a") as config:
+            config.write("\nsearch: false\n")
     port = free_port()
     log = open(work / "serve.log", "w+")
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
@@ -94,6 +104,8 @@ def main() -> None:
             expected = "The site did not build" if broken else f"Soak {number}</h1>"
             stale += expected not in shown
             memory.append(rss_mb(server.pid))
+            if args.pause_every and number % args.pause_every == 1:
+                time.sleep(PAUSE_SECONDS)
             if number % 100 == 0:
                 print(f"{number} edits: RSS {memory[-1]:.0f} MB, stale pages {stale}", flush=True)
         log.seek(0)

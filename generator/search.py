@@ -16,6 +16,7 @@ messages, each followed by a comma, on the binary's standard input and output.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import itertools
 import json
@@ -24,6 +25,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from pagefind.service import get_executable
 
@@ -85,6 +87,18 @@ def index_changes(files: Mapping[str, bytes], before: Mapping[str, str], whole: 
     hashes = {path: hashlib.blake2b(data, digest_size=16).hexdigest() for path, data in files.items()}
     changed = {path: data for path, data in files.items() if whole or before.get(path) != hashes[path]}
     return IndexUpdate(changed, sorted(before.keys() - files.keys()), hashes)
+
+
+def index_update(pages: list[tuple[str, Path]], before: Mapping[str, str]) -> IndexUpdate:
+    """Return how to publish the index of the pages now in these (url, file) pairs over the one whose
+    hashes are `before`: the dev server's background index, run in a process of its own."""
+    return index_changes(search_index(_read(pages)), before)
+
+
+def _read(pages: list[tuple[str, Path]]) -> Iterator[tuple[str, bytes]]:
+    for url, path in pages:
+        with contextlib.suppress(OSError):  # a page a later build removed
+            yield url, path.read_bytes()
 
 
 def search_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:

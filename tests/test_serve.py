@@ -649,6 +649,22 @@ def test_the_preview_search_finds_a_word_soon_after_it_is_saved(server, page: Pa
     expect(hits.first).to_have_attribute("href", "/models/beta-7b/")
 
 
+def test_the_preview_search_waits_for_saves_to_pause(server):
+    """A burst of saves is indexed once, after it: Pagefind's seconds never compete with its rebuilds."""
+    server.wait_for(r"Built the site")  # the first build makes its index itself
+    before = len(server.output)
+    entry = server.site / "content/models/beta-7b.yaml"
+    original = entry.read_text()
+    for number in range(8):
+        save_like_an_editor(entry, original.replace("summary: Another developer's model.", f"summary: Burst {number}."))
+        time.sleep(0.25)
+    server.wait_for(r"Made the search index again")
+    burst = server.output[before:]
+    assert burst.count("Built the site") >= 2, burst
+    assert burst.count("Made the search index again") == 1, burst
+    assert burst.rindex("Built the site") < burst.index("Made the search index again"), burst
+
+
 def test_broken_template_shows_its_error_then_recovers(server, live_page):
     site = server.site
     live_page.goto(server.url + "models/alpha-4b/")
