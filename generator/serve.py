@@ -522,7 +522,7 @@ class DevServer:
                                                           (pages, before))
                 if await self._loop.run_in_executor(self._worker, self._publish_search, update, before):
                     _say(f"Made the search index again in {time.perf_counter() - started:.2f} s.")
-                else:
+                elif self._tracker.manifest.search_stale:  # a whole new output came meanwhile: index it
                     self._search_due.set()
             except (OSError, search.SearchIndexError) as exc:  # the preview goes on; only its search lags
                 _say(f"Warning: the search index was not made again ({exc}); search finds the pages as they were.")
