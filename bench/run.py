@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure modelcat's build speed on synthetic catalogs, side by side with Hugo.
 
-    python bench/run.py [--sizes 1000 10000] [--runs 5] [--report bench/results.md]
+    python bench/run.py [--sizes 1000 10000] [--runs 5] [--report FILE]
 
 For each size N it makes the catalog of `make_catalog.py` (and its Hugo twin when
 `hugo` is installed) and reports, as median and min-max of the runs:
