@@ -23,17 +23,14 @@ Timings are noisy on a shared machine: compare medians from one run side by side
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import statistics
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+from browsing import CHROMIUM_ARGS, serve
+
 
 OBSERVE_EVENTS = """
 window.__events = [];
@@ -85,14 +82,6 @@ async () => {
 """
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def summary(values: list[float]) -> str:

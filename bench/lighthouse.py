@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gzip
 import http.server
 import json
@@ -29,8 +28,9 @@ import os
 import statistics
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
+
+from browsing import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
@@ -73,10 +73,6 @@ class _Body:
         pass
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_StaticHost, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def first_model_page(folder: Path) -> str:
@@ -119,7 +115,7 @@ def main() -> None:
     lines = ["| site | page | HTML (raw / gzip) | performance | CLS | TBT | FCP | LCP | runs |",
              "|---|---|---|---|---|---|---|---|---|"]
     for folder in args.sites:
-        server, root = serve(folder)
+        server, root = serve(folder, _StaticHost)
         try:
             for page in args.pages if args.pages is not None else ["", first_model_page(folder)]:
                 html = (folder / page / "index.html").read_bytes()

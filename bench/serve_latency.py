@@ -34,9 +34,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from browsing import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 RECORDER = """
 document.addEventListener('DOMContentLoaded', () => { window.shownAt = Date.now(); });
 document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });

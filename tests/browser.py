@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
-
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,6 +63,16 @@ def serve(folder: Path, base_path: str = "/"):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def settle(page) -> None:
+    """Wait until the page's script has shown what it shows."""
+    if page.locator("#filters").count():
+        expect(page.locator("#catalog-count")).to_be_visible()
+    if page.locator("#picker").count() and "models=" in page.url:
+        expect(page.locator("#picker-table table")).to_be_visible()
+    elif page.locator("#picker").count():
+        expect(page.locator("#picker-list li").first).to_be_visible()
 
 
 def watch_console(page) -> list[str]:

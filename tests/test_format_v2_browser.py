@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, settle, watch_console  # noqa: F401 - fixture
 
 PAGE_KINDS = [
     "", "?cap=reasoning&out=image", "models/gemini-2-5-pro/", "models/imagen-4/", "models/whisper/",
@@ -23,13 +23,6 @@ PAGE_KINDS = [
 def v2_url(built_v2_site):
     with serve(built_v2_site) as url:
         yield url
-
-
-def settle(page) -> None:
-    if page.locator("#filters").count():
-        expect(page.locator("#catalog-count")).to_be_visible()
-    if page.locator("#picker").count() and "models=" in page.url:
-        expect(page.locator("#picker-table table")).to_be_visible()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

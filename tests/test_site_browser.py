@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, watch_console  # noqa: F401 - fixture
+from browser import axe_violations, browser_type_launch_args, cells_off_screen, serve, settle, watch_console  # noqa: F401 - fixture
 from conftest import FIXTURE_SITE, run_cli
 
 # Every kind of page, with the state its script can be in.
@@ -38,16 +38,6 @@ def base_path_url(tmp_path_factory):
     assert result.returncode == 0, result.output
     with serve(out, "/catalog/") as url:
         yield url
-
-
-def settle(page) -> None:
-    """Wait until the page's script has shown what it shows."""
-    if page.locator("#filters").count():
-        expect(page.locator("#catalog-count")).to_be_visible()
-    if page.locator("#picker").count() and "models=" in page.url:
-        expect(page.locator("#picker-table table")).to_be_visible()
-    elif page.locator("#picker").count():
-        expect(page.locator("#picker-list li").first).to_be_visible()
 
 
 def names(page) -> list[str]:
