@@ -88,13 +88,9 @@ def write_mapping(site: Path, relative: str, mapping: dict[str, str], header: st
                   dry_run: bool) -> None:
     """Add new keys to a mapping file (`hf-datasets.yaml`), keeping its comments and the editor's values."""
     writer = _Writer(site, dry_run, report)
-    try:
-        tree, text, _ = writer.load_tree(relative)
-        tree = tree if text is None else writer.round_trip(relative, text)
-    except _Unreadable:
+    tree = writer.edit_mapping(relative, header)
+    if tree is None:
         return
-    if text is None:
-        tree.yaml_set_start_comment(header)
     for key, value in mapping.items():
         if key not in tree:
             tree[key] = value
@@ -412,6 +408,18 @@ class _Writer:
             self.report.note(BROKEN, f"not merged into, left as it is: {exc}", relative)
             raise _Unreadable from None
 
+    def edit_mapping(self, relative: str, header: str) -> Any:
+        """Return the round-trip tree of a mapping file to add to (a new one headed by `header`), or None when
+        the file cannot be merged into (reported)."""
+        try:
+            tree, text, _ = self.load_tree(relative)
+            tree = tree if text is None else self.round_trip(relative, text)
+        except _Unreadable:
+            return None
+        if text is None:
+            tree.yaml_set_start_comment(header)
+        return tree
+
     def merge_entry(self, slug: str, entry: dict, state: State, key: str) -> None:
         relative = f"content/models/{slug}.yaml"
         record = state.entries.get(slug, {})
@@ -444,13 +452,9 @@ class _Writer:
 
     def merge_definitions(self, kind: str, definitions: dict[str, dict], state: State) -> None:
         relative = DEFINITION_FILES[kind]
-        try:
-            tree, text, _ = self.load_tree(relative)
-            tree = tree if text is None else self.round_trip(relative, text)
-        except _Unreadable:
+        tree = self.edit_mapping(relative, _DEFINITION_HEADERS[kind])
+        if tree is None:
             return
-        if text is None:
-            tree.yaml_set_start_comment(_DEFINITION_HEADERS[kind])
         owned: dict[Key, Any] = {}
         for definition_id, definition in definitions.items():
             owned[(definition_id,)] = {k: v for k, v in definition.items() if k != "variants"}
