@@ -15,7 +15,7 @@ import jinja2
 
 from generator import render, search, workers
 from generator.catalog import Catalog, build_catalog
-from generator.entries import load_entries
+from generator.entries import Loaded, load_entries
 from generator.errors import Problem, fails
 from generator.filters import Markdown
 from generator.incremental import Output, Tracker, World, digest_bytes
@@ -36,8 +36,12 @@ def check(settings: Settings) -> CheckResult:
         for kind in ("templates", "static"):  # what `build` would refuse to read
             find_theme_files(settings.site_dir, kind, problems)
         loaded = load_entries(sources, {}, {}, None, settings.day or today(), settings.workers)
-        catalog, more = _catalog(loaded.content, problems + loaded.problems, loaded.warnings, None, settings)
-    return CheckResult(problems + loaded.problems + more, catalog)
+        problems += loaded.problems
+        catalog, more = _catalog(loaded.content, None, settings)
+        problems += more
+        if catalog is not None and not any(p.is_error for p in problems):
+            problems += _lint(catalog, loaded, settings)
+    return CheckResult(problems, catalog)
 
 
 def build(settings: Settings, tracker: Tracker | None = None, changed: set[str] | None = None,
@@ -65,20 +69,29 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
     files = [s.file for s in sources] + [p for found in theme.values() for p in found.values()]
     digests, data = tracker.digests(files, changed) if tracker else ({}, {})
     key = repr((settings.base_url, settings.strict, day.isoformat(), settings.drafts, settings.fingerprint))
-    if tracker is not None and not problems and tracker.unchanged(key, digests, out):
+    unchanged = tracker is not None and not problems and tracker.unchanged(key, digests, out)
+    clock.lap("read")
+    if unchanged:
         return BuildResult(list(tracker.manifest.problems), skipped=len(tracker.manifest.outputs), timings=clock.laps,
                            published=True)
-    clock.lap("read")
     loaded = load_entries(sources, digests, data, tracker.loaded if tracker else None, day, settings.workers)
     if tracker is not None:
         tracker.loaded = loaded
     problems += loaded.problems
     clock.lap("load")
-    catalog, more = _catalog(loaded.content, problems, loaded.warnings, tracker.catalog if tracker else None, settings)
+    catalog, more = _catalog(loaded.content, tracker.catalog if tracker else None, settings)
     problems += more
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):
         return BuildResult(problems, timings=clock.laps)
+    # Warnings fail only a strict build, which must know them before it shows a page; otherwise
+    # they are gathered once the pages a browser has open are rendered, which need not wait for them.
+    lint_first = settings.strict or preview is None
+    if lint_first:
+        problems += _lint(catalog, loaded, settings)
+        clock.lap("lint")
+        if fails(problems, settings.strict):
+            return BuildResult(problems, timings=clock.laps)
 
     urls = Urls(catalog.site.base_url)
     world = World(catalog, {name: digests.get(str(path), "") for name, path in theme["templates"].items()},
@@ -97,6 +110,8 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
         made, written, render_problems = _render(head, world, urls, settings, tracker, staging, progress)
         if head and not render_problems:
             preview.rendered_first({output: staging.read(output) for output in written})
+        if not lint_first:
+            problems += _lint(catalog, loaded, settings)
         rest, more_written, more_problems = _render(tail, world, urls, settings, tracker, staging, progress)
         made.update(rest)
         render_problems += more_problems
@@ -130,14 +145,15 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
 # --- Load, validate, catalog, lint ------------------------------------------------
 
 
-def _catalog(content: Content, earlier: list[Problem], warnings: dict[str, list[Problem]], previous: Catalog | None,
-             settings: Settings) -> tuple[Catalog | None, list[Problem]]:
-    """Cross-check the content, then lint it if every file and reference is valid."""
+def _catalog(content: Content, previous: Catalog | None, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
+    """Cross-check the content and derive the catalog (updating `previous` where it can)."""
     base_url = normalize_base_url(settings.base_url) if settings.base_url is not None else None
-    catalog, problems = build_catalog(content, previous, base_url, drafts=settings.drafts)
-    if catalog is not None and not any(p.is_error for p in earlier + problems):
-        problems += lint_catalog(catalog, content.origins, settings.day or today(), per_model=warnings)
-    return catalog, problems
+    return build_catalog(content, previous, base_url, drafts=settings.drafts)
+
+
+def _lint(catalog: Catalog, loaded: Loaded, settings: Settings) -> list[Problem]:
+    """Return the warnings about a catalog whose every file and reference is valid."""
+    return lint_catalog(catalog, loaded.content.origins, settings.day or today(), per_model=loaded.warnings)
 
 
 # --- Render and write ---------------------------------------------------------------

@@ -16,6 +16,7 @@ the catalog a build from scratch makes (tests/test_catalog.py checks it).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import hashlib
@@ -561,11 +562,20 @@ class _Derivation:
                     touched.update(keys_of(model))
         return touched
 
-    def _members(self, old: Iterable[str], belongs: Callable[[Model], bool]) -> list[str]:
-        """Return a group's members after the change: its unchanged members, and the changed models that belong."""
-        changed = self.changed or set()
-        kept = [slug for slug in old if slug not in changed]
-        return kept + [slug for slug in changed if slug in self.models and belongs(self.models[slug])]
+    def _members(self, old: Iterable[str], belongs: Callable[[Model], bool], key: Callable[[str], Any],
+                 reverse: bool = False) -> list[str]:
+        """Return a group's members after the change, in the order of `key`, given its members before in that order.
+
+        A change moves no unchanged model against another, so they stay as they were;
+        each changed model that belongs is put in its place by a binary search. A group
+        of thousands is not sorted again (a key computed for each member) for one edit.
+        """
+        return _reordered(old, self.changed or set(), lambda slug: slug in self.models and belongs(self.models[slug]),
+                          key, reverse)
+
+    def _newest_first(self, slug: str) -> tuple[bool, int]:
+        """The order of a group of models: listed ones first, then newest first."""
+        return not self.models[slug].is_listed, self.position[slug]
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -583,14 +593,16 @@ class _Derivation:
 
     def _ordered_models(self) -> Mapping[str, Model]:
         models = self.content.models
-        if self._order_moved(_order_key):
-            order = sorted(models, key=lambda slug: _order_key(models[slug]), reverse=True)
-        else:
-            order = self.old_models
-        fresh = {slug: models[slug] for slug in order}
         if self.previous is not None and not self.changed:
             return self.old_models
-        return FrozenDict(fresh)
+        if self.previous is None:
+            order = sorted(models, key=lambda slug: _order_key(models[slug]), reverse=True)
+        elif self._order_moved(_order_key):
+            order = _reordered(self.old_models, self.changed, models.__contains__, lambda slug: _order_key(models[slug]),
+                               reverse=True)
+        else:
+            order = self.old_models
+        return FrozenDict({slug: models[slug] for slug in order})
 
     def _taxonomy(self, taxonomy: str) -> Mapping[str, Term] | None:
         """A taxonomy's terms; None for one of the optional taxonomies while no model fills it."""
@@ -606,23 +618,26 @@ class _Derivation:
             for slug, model in self.models.items():
                 for term in _term_names(taxonomy, model):
                     grouped.setdefault(term, []).append(slug)
-            return self._keyed("", None, lambda term: self._term(taxonomy, term, grouped[term]), grouped, old=old)
+            return self._keyed("", None, lambda term: self._term(
+                taxonomy, term, sorted(grouped[term], key=self._newest_first)), grouped, old=old)
 
         def compute(term: str) -> Term | None:
             before = old.get(term)
-            members = self._members(before.slugs if before else (), lambda m: term in _term_names(taxonomy, m))
+            members = self._members(before.slugs if before else (), lambda m: term in _term_names(taxonomy, m),
+                                    self._newest_first)
             return self._term(taxonomy, term, members) if members else None
 
         return self._keyed("", touched, compute, (), old=old)
 
-    def _term(self, taxonomy: str, term: str, members: Iterable[str]) -> Term:
-        """A term with its models, listed ones first, newest first, named as its newest model spells it;
+    def _term(self, taxonomy: str, term: str, ordered: list[str]) -> Term:
+        """A term with its models (given listed ones first, newest first), named as its newest model spells it;
         a capability is named and described by its definition in content/capabilities.yaml."""
-        ordered = sorted(members, key=lambda s: (not self.models[s].is_listed, self.position[s]))
-        name = _term_names(taxonomy, self.models[min(ordered, key=self.position.__getitem__)])[term]
+        listed = bisect.bisect_left(ordered, True, key=lambda slug: not self.models[slug].is_listed)
+        newest = min(ordered[:1] + ordered[listed:listed + 1], key=self.position.__getitem__)
+        name = _term_names(taxonomy, self.models[newest])[term]
         defined = self.content.capabilities.get(term) if taxonomy == "capabilities" else None
-        return Term(taxonomy, term, defined.name if defined else name, tuple(ordered),
-                    sum(self.models[s].is_listed for s in ordered), defined.description if defined else None)
+        return Term(taxonomy, term, defined.name if defined else name, tuple(ordered), listed,
+                    defined.description if defined else None)
 
     def _leaderboards(self, benchmarks: Mapping[str, Benchmark]) -> Mapping[str, tuple[Ranked, ...]]:
         """One board per benchmark and one per variant it declares: two variants are never ranked together."""
@@ -641,11 +656,17 @@ class _Derivation:
 
         def compute(key: str) -> tuple[Ranked, ...]:
             benchmark, variant = boards[key]
+
+            def best_first(slug: str) -> tuple[float, str, str]:  # equal scores go by name
+                value = self.models[slug].score_of(benchmark.id, variant).value
+                return -value if benchmark.higher_is_better else value, self.models[slug].name, slug
+
             if touched is None:
-                members = everyone.get(key, [])
+                members = sorted(everyone.get(key, []), key=best_first)
             else:
-                members = self._members((row.slug for row in old.get(key, ())), lambda m: key in _boards_of(m))
-            return _board(benchmark, [(self.models[s], self.models[s].score_of(benchmark.id, variant)) for s in members])
+                members = self._members((row.slug for row in old.get(key, ())), lambda m: key in _boards_of(m),
+                                        best_first)
+            return _ranked([(s, self.models[s].score_of(benchmark.id, variant)) for s in members])
 
         return self._keyed("leaderboards", touched, compute, boards, sort=False)
 
@@ -708,11 +729,11 @@ class _Derivation:
 
         def compute(provider: str) -> tuple[ProviderOffer, ...]:
             if touched is None:
-                members = [slug for slug, model in self.models.items() if provider in at(model)]
+                ordered = sorted((slug for slug, model in self.models.items() if provider in at(model)),
+                                 key=self._newest_first)
             else:
-                members = self._members(dict.fromkeys(row.slug for row in old.get(provider, ())),
-                                        lambda m: provider in at(m))
-            ordered = sorted(members, key=lambda s: (not self.models[s].is_listed, self.position[s]))
+                ordered = self._members(dict.fromkeys(row.slug for row in old.get(provider, ())),
+                                        lambda m: provider in at(m), self._newest_first)
             return tuple(ProviderOffer(s, offer) for s in ordered for offer in self.models[s].offers
                          if offer.provider == provider)
 
@@ -729,16 +750,18 @@ class _Derivation:
             return self._keyed(name, None, lambda p: tuple(found[p]), found)
 
         def compute(p: str) -> tuple[str, ...] | None:
-            children = self._members(old.get(p, ()), lambda m: parent(m) == [p])
-            return tuple(sorted(children, key=self.position.__getitem__)) or None
+            return tuple(self._members(old.get(p, ()), lambda m: parent(m) == [p], self.position.__getitem__)) or None
 
         return self._keyed(name, touched, compute, ())
 
     def _listed(self) -> tuple[str, ...]:
         """Slugs of the models in default listings, newest first."""
-        if self.previous is not None and not self._order_moved(lambda m: (_order_key(m), m.is_listed)):
-            return tuple(slug for page in self.previous.listings["current"].values() for slug in page)
-        return tuple(slug for slug, model in self.models.items() if model.is_listed)
+        if self.previous is None:
+            return tuple(slug for slug, model in self.models.items() if model.is_listed)
+        before = (slug for page in self.previous.listings["current"].values() for slug in page)
+        if not self._order_moved(lambda m: (_order_key(m), m.is_listed)):
+            return tuple(before)
+        return tuple(self._members(before, lambda m: m.is_listed, self.position.__getitem__))
 
     def _listings(self, listed: tuple[str, ...], taxonomies: Mapping[str, Mapping[str, Term]],
                   leaderboards: Mapping[str, tuple[Ranked, ...]],
@@ -746,7 +769,9 @@ class _Derivation:
         old: Mapping[str, Mapping[int, tuple]] = self._old("listings")
         items: dict[str, tuple] = {"current": listed}
         if self._order_moved(lambda m: m.name):
-            items["all"] = tuple(sorted(self.models, key=lambda s: (self.models[s].name.casefold(), s)))
+            by_name = lambda slug: (self.models[slug].name.casefold(), slug)  # noqa: E731
+            items["all"] = tuple(sorted(self.models, key=by_name) if self.previous is None else self._members(
+                (slug for page in old["all"].values() for slug in page), lambda m: True, by_name))
         for taxonomy, terms in taxonomies.items():
             if terms is not self._old("taxonomies").get(taxonomy):
                 items.update((f"{taxonomy}/{slug}", term.slugs) for slug, term in terms.items())
@@ -822,21 +847,41 @@ def _feed_key(model: Model) -> tuple:
     return max(model.updated or "", released), model.release_date, model.slug
 
 
-def _board(benchmark: Benchmark, entries: list[tuple[Model, Score]]) -> tuple[Ranked, ...]:
-    """Rank the models with a score on a benchmark; equal scores share a rank, then go by name.
-
-    Entries are put in name order first and then sorted by value alone: the sort is
-    stable, so ties stay in name order.
-    """
-    entries = sorted(entries, key=lambda entry: (entry[0].name, entry[0].slug))
-    entries.sort(key=lambda entry: entry[1].value, reverse=benchmark.higher_is_better)
+def _ranked(entries: list[tuple[str, Score]]) -> tuple[Ranked, ...]:
+    """Rank the models of a leaderboard, given best first: equal scores share a rank."""
     rows: list[Ranked] = []
     rank, previous = 0, None
-    for position, (model, score) in enumerate(entries, start=1):
+    for position, (slug, score) in enumerate(entries, start=1):
         if score.value != previous:
             rank, previous = position, score.value
-        rows.append(Ranked(rank, model.slug, score))
+        rows.append(Ranked(rank, slug, score))
     return tuple(rows)
+
+
+def _reordered(old: Iterable[str], changed: set[str], keep: Callable[[str], bool], key: Callable[[str], Any],
+               reverse: bool = False) -> list[str]:
+    """Return `old` (sorted by `key`) with the changed slugs left out, and those to `keep` put back where they belong."""
+    order = [slug for slug in old if slug not in changed]
+    for slug in sorted(changed):
+        if keep(slug):
+            _place(order, slug, key, reverse)
+    return order
+
+
+def _place(order: list[str], slug: str, key: Callable[[str], Any], reverse: bool) -> None:
+    """Insert `slug` into `order`, sorted by `key` (largest first with `reverse`), where it belongs; keys are distinct.
+
+    `bisect` cannot search an order that runs largest first, hence this search by hand.
+    """
+    value, low, high = key(slug), 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        other = key(order[middle])
+        if (other > value) if reverse else (other < value):
+            low = middle + 1
+        else:
+            high = middle
+    order.insert(low, slug)
 
 
 def _comparisons_of(comparisons: Mapping[str, Comparison]) -> dict[str, tuple[str, ...]]:

@@ -99,20 +99,13 @@ def resolve(world: World, read: Read) -> Any:
         if part == KEYS:
             return tuple(value)
         if part == ALL:
-            return _ordered(value)
+            return value
         if isinstance(value, Mapping):
             value = value.get(part, MISSING)
             if value is MISSING:
                 return MISSING
         else:
             value = getattr(value, part)
-    return value
-
-
-def _ordered(value: Any) -> Any:
-    """Return a mapping as nested (key, value) pairs, so that comparing two also compares their order."""
-    if isinstance(value, Mapping):
-        return tuple((key, _ordered(item)) for key, item in value.items())
     return value
 
 
@@ -441,8 +434,8 @@ class Tracker:
         """Whether these published files are still as written; checked once per process, which then owns them."""
         if self._verified:
             return True
-        stamps = self.manifest.outputs
-        return all(path in stamps and _stat_matches(out / path, *stamps[path]) for path in outputs)
+        stamps, folder = self.manifest.outputs, os.path.join(out, "")
+        return all(path in stamps and _stat_matches(folder + path, *stamps[path]) for path in outputs)
 
     @property
     def loaded(self) -> Any:
@@ -488,8 +481,13 @@ class Tracker:
         if not self._verified:  # files deleted or edited in the output since it was published are made again
             self._damaged = {path for path in outputs if not self._verify(out, [path])}
             stale |= self._damaged
-        todo = [plan for plan in plans if plan.output in stale or plan.output not in outputs
-                or (outputs[plan.output].plan is not plan and outputs[plan.output].plan != plan)]
+        todo = []
+        for plan in plans:
+            record = outputs.get(plan.output)
+            if record is None or plan.output in stale or (record.plan is not plan and record.plan != plan):
+                todo.append(plan)
+            elif record.plan is not plan:
+                record.plan = plan  # an equal plan made again: kept, so that the next build compares by identity
         return todo, sorted(outputs.keys() - planned), False
 
     def holds(self, output: str, file_digest: str) -> bool:
@@ -617,7 +615,15 @@ class Tracker:
 
 
 def _differ(a: Any, b: Any) -> bool:
-    return a is not b and (a is MISSING or b is MISSING or a != b)
+    """Whether two values a read returned differ; mappings (at any depth) also when their order differs."""
+    if a is b:
+        return False
+    if a is MISSING or b is MISSING:
+        return True
+    if isinstance(a, Mapping) and isinstance(b, Mapping):  # what reading every value (ALL) returns
+        return len(a) != len(b) or any(key_a != key_b or _differ(value_a, value_b)
+                                       for (key_a, value_a), (key_b, value_b) in zip(a.items(), b.items()))
+    return a != b
 
 
 def _differing_parts(path: Read, old: Any, new: Any, found: set[Read], readers: Mapping[Read, Any]) -> None:
@@ -655,9 +661,10 @@ def _forget(readers: dict[Read, set[str]], output: str, reads: Iterable[Read]) -
                 del readers[read]
 
 
-def _stat_matches(path: Path, size: int, mtime_ns: int) -> bool:
+def _stat_matches(path: str, size: int, mtime_ns: int) -> bool:
+    """Whether a file has this size and time; a plain string path, as paths objects cost more than the stat."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)

@@ -143,8 +143,7 @@ def find_sources(site_dir: Path) -> tuple[list[Source], list[Problem]]:
     for kind, relative in _SOURCES:
         target = site_dir / relative
         if kind in _SUFFIX:
-            for file in _list_folder(gate, site_dir, target, _SUFFIX[kind]):
-                sources.append(Source(kind, file, file.relative_to(site_dir).as_posix(), file.stem))
+            sources += _list_folder(gate, kind, target, relative)
         elif os.path.lexists(target):
             if gate.file(target, relative, linked=True, limit=MAX_FILE_BYTES):
                 sources.append(Source(kind, target, relative, ""))
@@ -235,7 +234,7 @@ def _walk(gate: _Gate, folder: Path, shown: str, inner: str, may_leave: bool, an
                     "so its files would be published under ever longer paths.", hint="remove the link."))
             else:
                 _walk(gate, path, relative, key + "/", may_leave, ancestors | {real}, found)
-        elif not _ignored(path) and gate.file(path, relative, linked=linked, may_leave=may_leave):
+        elif not _ignored(entry.name) and gate.file(path, relative, linked=linked, may_leave=may_leave):
             found[key] = path
 
 
@@ -258,7 +257,7 @@ class _Gate:
         self.problems.append(self.outside(relative, real, "folder"))
         return False
 
-    def file(self, path: Path, relative: str, linked: bool, limit: int | None = None, may_leave: bool = False) -> bool:
+    def file(self, path: str | Path, relative: str, linked: bool, limit: int | None = None, may_leave: bool = False) -> bool:
         """Whether a file may be read: inside the site (unless `may_leave`), a regular file, at most `limit` bytes.
 
         Only a link can lead outside a folder that is inside the site, so only links
@@ -291,10 +290,10 @@ class _Gate:
                        "inside the site folder.", hint=f"copy the {what} into the site, or point the link inside it.")
 
     @staticmethod
-    def unreadable(path: Path, relative: str, exc: OSError) -> Problem:
-        if path.is_symlink() and isinstance(exc, FileNotFoundError):
+    def unreadable(path: str | Path, relative: str, exc: OSError) -> Problem:
+        if os.path.islink(path) and isinstance(exc, FileNotFoundError):
             message = f"this is a link to {os.readlink(path)}, which does not exist."
-        elif path.is_symlink() and exc.errno == errno.ELOOP:
+        elif os.path.islink(path) and exc.errno == errno.ELOOP:
             message = "this link leads back to itself through other links."
         else:
             message = f"this cannot be read: {exc.strerror or exc}."
@@ -310,9 +309,8 @@ def _too_large(relative: str, size: int) -> Problem:
                    hint="split the text, or move long prose out of the entry.")
 
 
-def _ignored(path: Path) -> bool:
+def _ignored(name: str) -> bool:
     """Hidden files and editor leftovers (`.#x.yaml`, `x.yaml~`, `x.swp`) are not content."""
-    name = path.name
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
 
 
@@ -324,9 +322,11 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-def _list_folder(gate: _Gate, site_dir: Path, folder: Path, suffix: str) -> list[Path]:
-    """Return the content files of one folder that may be read; the problems of the others go to `gate`."""
-    shown = folder.relative_to(site_dir).as_posix()
+def _list_folder(gate: _Gate, kind: str, folder: Path, shown: str) -> list[Source]:
+    """Return the content files of one folder that may be read; the problems of the others go to `gate`.
+
+    Names are worked on as strings: at 10,000 files a path object per test is most of the time a
+    no-change rebuild takes."""
     if not os.path.lexists(folder) or not gate.folder(folder, shown):
         return []
     try:
@@ -337,24 +337,25 @@ def _list_folder(gate: _Gate, site_dir: Path, folder: Path, suffix: str) -> list
     except OSError as exc:
         gate.problems.append(gate.unreadable(folder, shown, exc))
         return []
+    suffix = _SUFFIX[kind]
     files = []
     for entry in entries:
-        path = folder / entry.name
-        if _ignored(path):
+        name = entry.name
+        if _ignored(name):
             continue
-        relative = f"{shown}/{entry.name}"
-        problem = _name_problem(path, relative, suffix)
+        relative = f"{shown}/{name}"
+        problem = _name_problem(name, relative, suffix)
         if problem is not None:
             gate.problems.append(problem)
-        elif gate.file(path, relative, linked=entry.is_symlink(), limit=MAX_FILE_BYTES):
-            files.append(path)
+        elif gate.file(entry.path, relative, linked=entry.is_symlink(), limit=MAX_FILE_BYTES):
+            files.append(Source(kind, folder / name, relative, name[:-len(suffix)]))
     return files
 
 
-def _name_problem(path: Path, relative: str, suffix: str) -> Problem | None:
+def _name_problem(name: str, relative: str, suffix: str) -> Problem | None:
     """Return why a file in a content folder is not read as an entry, if it is not."""
-    stem = path.stem
-    if path.suffix != suffix:
+    stem, extension = os.path.splitext(name)
+    if extension != suffix:
         return Problem(Code.STRAY_FILE, relative, "", f"this file is ignored: only {suffix} files are read here.",
                        hint=f"rename it to {stem}{suffix} if it is content.", severity=Severity.WARNING)
     if not SLUG_RE.fullmatch(stem):

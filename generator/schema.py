@@ -393,6 +393,7 @@ class _Strict(BaseModel):
         frozen=True,
         strict=True,
         use_attribute_docstrings=True,
+        defer_build=True,
     )
 
     def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -804,7 +805,7 @@ class Offer(_Strict):
     """The model's id in that provider's API, e.g. "gpt-4o-2024-08-06"."""
     pricing: Pricing | None = None
     """That provider's prices."""
-    limits: Limits = Limits()
+    limits: Limits = Field(default_factory=Limits)
     """That provider's token limits, where they differ from the model's: {context, input, output}."""
     status: Literal[STATUSES] = "active"  # type: ignore[valid-type]
     """active, preview, deprecated or retired, at this provider."""
@@ -851,12 +852,12 @@ class Model(_Strict):
     """Parameter count: a number, "4B", or {total, active} for mixture-of-experts; printed "4B"."""
     context_window: LimitTokens | None = None
     """Context window in tokens: 131072 or "128K"; printed "128K". The same as limits.context; left out when none applies."""
-    limits: Limits = Limits()
+    limits: Limits = Field(default_factory=Limits)
     """Token limits: {context, input, output}; a limit that does not apply is left out, never 0."""
     modalities: Annotated[
         Modalities,
         BeforeValidator(_modalities_shorthand, json_schema_input_type=list[Literal[MODALITIES]] | Modalities),  # type: ignore[valid-type]
-    ] = Modalities()
+    ] = Field(default_factory=Modalities)
     """{input: [...], output: [...]} of text, image, audio, video, pdf, file; a list means the inputs, with text out. Both are taxonomies."""
     capabilities: list[Identifier] = []
     """What the model supports: reasoning, tool_calling, structured_output ... (ids of content/capabilities.yaml); a taxonomy."""

@@ -64,6 +64,8 @@ LONGEST_BURST_SECONDS = 2.0
 """Build anyway when files keep changing for this long."""
 SEARCH_QUIET_SECONDS = 1.0
 """The search index is made again once saves have paused this long."""
+EARLY_PAGE_SECONDS = 1.0
+"""A build waits at most this long, after showing browsers their page early, for those pages to load."""
 
 Builder = Callable[..., BuildResult]
 """`build`, or a stand-in in tests: called with the settings, `tracker=` and `changed=`."""
@@ -89,6 +91,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
             preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url), fingerprint=False)
             server = DevServer(preview, url, tracker=tracker, hosts=hosts)
             server.build_first()
+            # Builds run on a thread beside the server's: a request waits for the interpreter lock at
+            # most this long (5 ms by default), so a page loads at once while the rest of a build runs.
+            sys.setswitchinterval(0.001)
             try:
                 asyncio.run(server.run(sockets, open_browser=open_browser))
             except KeyboardInterrupt:
@@ -323,6 +328,10 @@ class DevServer:
         """While a build runs: the open pages it has rendered already, by output file."""
         self._reloaded: set[_ReloadSocket] = set()
         """Browsers this build reloaded early, on their open page."""
+        self._reloading = 0
+        """How many of them have not connected again yet, from the page they reloaded."""
+        self._early_loaded = threading.Event()
+        """Set once they all have: the build, paused meanwhile, goes on."""
 
     @property
     def root(self) -> Path:
@@ -342,7 +351,7 @@ class DevServer:
         if threading.current_thread() is threading.main_thread() and sys.platform != "win32":
             self._loop.add_signal_handler(signal.SIGTERM, self._stopping.set)
         http = HTTPServer(_Preview(self.hosts, [
-            (r"/livereload", _ReloadSocket, {"browsers": self._browsers}),
+            (r"/livereload", _ReloadSocket, {"browsers": self._browsers, "connected": self._browser_connected}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/livereload/builds", _BuildsHandler, {"server": self}),
             (r"/.*", _SiteHandler, {"server": self}),
@@ -422,7 +431,15 @@ class DevServer:
         self._loop.call_soon_threadsafe(self._show_pending, outputs)
 
     def rendered_first(self, pages: dict[str, bytes]) -> None:
+        """Show browsers their page, and pause the build until those pages have loaded (or for a second).
+
+        The rest of the build is of pages nobody looks at yet; on a machine of few cores
+        it would slow the browser down, and the server's answers to it, just when the
+        page is wanted.
+        """
+        self._early_loaded.clear()
         self._loop.call_soon_threadsafe(self._show_early, pages)
+        self._early_loaded.wait(EARLY_PAGE_SECONDS)
 
     def _show_pending(self, outputs: set[str]) -> None:
         self._pending = outputs
@@ -435,6 +452,16 @@ class DevServer:
             if _outputs_of(browser.page_path) & pages.keys():
                 self._reloaded.add(browser)
                 browser.send_message({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+        self._reloading = len(self._reloaded)
+        if not self._reloading:
+            self._early_loaded.set()
+
+    def _browser_connected(self) -> None:
+        """Note a page that connected: while a build is paused for reloaded pages, one more has loaded."""
+        if self._reloading:
+            self._reloading -= 1
+            if not self._reloading:
+                self._early_loaded.set()
 
     def build_first(self) -> None:
         """Run the first build now, in this thread, before the server starts any other.
@@ -973,8 +1000,9 @@ class _ReloadSocket(LiveReloadHandler):
     "info", so a reload sent right after the handshake always reaches it.
     """
 
-    def initialize(self, browsers: set) -> None:
+    def initialize(self, browsers: set, connected: Callable[[], None]) -> None:
         self.browsers = browsers
+        self.connected = connected
         self.opened = 0.0
         """When the socket opened (time.monotonic())."""
         self.page_path = ""
@@ -994,6 +1022,7 @@ class _ReloadSocket(LiveReloadHandler):
     def open(self) -> None:
         self.opened = time.monotonic()
         self.browsers.add(self)
+        self.connected()
 
     def send_message(self, message: dict | str) -> None:
         # A page that is reloading closes its socket; a message on its way to it is moot, not an error.
