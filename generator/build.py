@@ -36,9 +36,8 @@ def check(settings: Settings) -> CheckResult:
         for kind in ("templates", "static"):  # what `build` would refuse to read
             find_theme_files(settings.site_dir, kind, problems)
         loaded = load_entries(sources, {}, {}, None, settings.day or today(), settings.workers)
-        problems += loaded.problems
         catalog, more = _catalog(loaded.content, None, settings)
-        problems += more
+        problems += loaded.problems + more
         if catalog is not None and not any(p.is_error for p in problems):
             problems += _lint(catalog, loaded, settings)
     return CheckResult(problems, catalog)
@@ -84,8 +83,8 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
     clock.lap("catalog")
     if catalog is None or fails(problems, settings.strict):
         return BuildResult(problems, timings=clock.laps)
-    # Warnings fail only a strict build, which must know them before it shows a page; otherwise
-    # they are gathered once the pages a browser has open are rendered, which need not wait for them.
+    # A warning fails only a strict build, which must know it before it shows a page: otherwise the
+    # warnings are gathered after the pages open in a browser are rendered, which need not wait for them.
     lint_first = settings.strict or preview is None
     if lint_first:
         problems += _lint(catalog, loaded, settings)
@@ -142,9 +141,6 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
                        timings=clock.laps, published=True, search_stale=index.stale)
 
 
-# --- Load, validate, catalog, lint ------------------------------------------------
-
-
 def _catalog(content: Content, previous: Catalog | None, settings: Settings) -> tuple[Catalog | None, list[Problem]]:
     """Cross-check the content and derive the catalog (updating `previous` where it can)."""
     base_url = normalize_base_url(settings.base_url) if settings.base_url is not None else None
@@ -154,9 +150,6 @@ def _catalog(content: Content, previous: Catalog | None, settings: Settings) -> 
 def _lint(catalog: Catalog, loaded: Loaded, settings: Settings) -> list[Problem]:
     """Return the warnings about a catalog whose every file and reference is valid."""
     return lint_catalog(catalog, loaded.content.origins, settings.day or today(), per_model=loaded.warnings)
-
-
-# --- Render and write ---------------------------------------------------------------
 
 
 def _static_digests(files: dict[str, Path], digests: dict[str, str], fingerprint: bool) -> dict[str, str]:

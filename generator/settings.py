@@ -85,7 +85,8 @@ class Preview(Protocol):
         """Called with every output this rebuild writes or removes, once they are known."""
 
     def rendered_first(self, pages: dict[str, bytes]) -> None:
-        """Called with the open pages that changed, rendered, before the rest renders."""
+        """Called with the open pages that changed, rendered, before the rest renders; the rest
+        renders once it returns (the dev server holds it while the browsers load those pages)."""
 
 
 @dataclass

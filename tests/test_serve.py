@@ -35,8 +35,8 @@ from conftest import FIXTURE_SITE, ROOT, run_cli, snapshot
 from generator.errors import Code, Problem, Severity, UsageError
 from generator.settings import BuildResult, Settings
 from generator.serve import (
-    Debouncer, DevServer, Found, Hosts, Outcome, bind, content_type, excerpt, failure_page, find_file, host_of,
-    inject_script, is_loopback, server_url, stylesheet_changes,
+    EARLY_PAGE_SECONDS, Debouncer, DevServer, Found, Hosts, Outcome, bind, content_type, excerpt, failure_page,
+    find_file, host_of, inject_script, is_loopback, server_url, stylesheet_changes,
 )
 
 SCRIPT = b'<script src="/livereload.js?port=1"></script>'
@@ -278,6 +278,8 @@ class FakeBuild:
 
     def __init__(self):
         self.calls = 0
+        self.paused = 0.0
+        """How long the last build was held after showing its open page early."""
         self.building_slowly = threading.Event()
         self.release = threading.Event()
         self._counted = threading.Condition()
@@ -296,7 +298,9 @@ class FakeBuild:
         preview = options.get("preview")
         if text.startswith("early") and preview is not None and "index.html" in preview.open_outputs:
             preview.planned({"index.html", "other/index.html"})
+            started = time.monotonic()
             preview.rendered_first({"index.html": f"<html><head></head><body><h1>{text}</h1></body></html>".encode()})
+            self.paused = time.monotonic() - started
             self.building_slowly.set()
             self.release.wait(30)
         if text.startswith("slow"):
@@ -386,6 +390,17 @@ def test_reload_socket_refuses_other_web_pages(threaded):
             thread.submit(asyncio.run, connect("http://elsewhere.example")).result()
 
 
+async def connect_as_page(url: str):
+    """Connect to the server as livereload.js does from the page at `url`, and say which page that is."""
+    socket_ = await websocket_connect(url.replace("http:", "ws:") + "livereload")
+    await socket_.write_message(json.dumps({"command": "hello", "protocols": [
+        "http://livereload.com/protocols/official-7"]}))
+    await socket_.read_message()
+    await socket_.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+    await asyncio.sleep(0.2)
+    return socket_
+
+
 def test_the_open_page_is_shown_before_the_rest_of_its_build_and_nothing_mixes(threaded):
     """Hugo's fast render: the page a browser shows comes first; files the build still
     rewrites wait for it, files it leaves alone are served at once."""
@@ -394,12 +409,7 @@ def test_the_open_page_is_shown_before_the_rest_of_its_build_and_nothing_mixes(t
     (threaded.server.root / "still.txt").write_text("unchanged")
 
     async def watch_and_save():
-        socket_ = await websocket_connect(threaded.url.replace("http:", "ws:") + "livereload")
-        await socket_.write_message(json.dumps({"command": "hello", "protocols": [
-            "http://livereload.com/protocols/official-7"]}))
-        await socket_.read_message()
-        await socket_.write_message(json.dumps({"command": "info", "url": threaded.url, "plugins": {}}))
-        await asyncio.sleep(0.2)
+        socket_ = await connect_as_page(threaded.url)
         threaded.write("early view")
         message = json.loads(await asyncio.wait_for(socket_.read_message(), 20))
         socket_.close()
@@ -418,6 +428,27 @@ def test_the_open_page_is_shown_before_the_rest_of_its_build_and_nothing_mixes(t
     threaded.build.release.set()
     request.join(20)
     assert "page" in waiting
+    assert threaded.build.paused >= EARLY_PAGE_SECONDS * 0.9  # the reloaded page never came back: held, then on
+
+
+def test_the_rest_of_the_build_waits_while_the_open_page_loads(threaded):
+    """On two cores the rest of a build would slow the browser down just when the page is
+    wanted: the build is held until the page it reloaded connects again, and no longer."""
+    async def reload_like_a_browser():
+        socket_ = await connect_as_page(threaded.url)
+        threaded.write("early view")
+        message = json.loads(await asyncio.wait_for(socket_.read_message(), 20))
+        socket_.close()
+        await asyncio.sleep(0.2)  # the page loading
+        held = not threaded.build.building_slowly.is_set()
+        (await connect_as_page(threaded.url)).close()  # it has loaded: its livereload.js connects
+        return message, held
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        message, held = thread.submit(asyncio.run, reload_like_a_browser()).result()
+    assert message["command"] == "reload" and held
+    assert threaded.build.building_slowly.wait(20)
+    assert threaded.build.paused < EARLY_PAGE_SECONDS
 
 
 def test_a_long_build_never_blocks_serving_and_requests_wait_for_its_end(threaded):
