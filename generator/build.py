@@ -95,11 +95,12 @@ def _build(settings: Settings, tracker: Tracker | None, changed: set[str] | None
     urls = Urls(catalog.site.base_url)
     world = World(catalog, {name: digests.get(str(path), "") for name, path in theme["templates"].items()},
                   _static_digests(theme["static"], digests, settings.fingerprint))
-    plans = tracker.plan(world, lambda view: render.plan_site(view, urls)) if tracker else render.plan_site(catalog, urls)
-    plans = plans + render.plan_statics(theme["static"], world.statics, settings.fingerprint)
-    if collisions := render.collisions(plans):
+    site = tracker.plan(world, lambda view: render.plan_site(view, urls)) if tracker else render.plan_site(catalog, urls)
+    statics = render.plan_statics(theme["static"], world.statics, settings.fingerprint)
+    if collisions := render.collisions(site, statics):
         return BuildResult(problems + collisions, timings=clock.laps)
-    todo, removed, whole = tracker.stale(plans, world, out) if tracker else (plans, [], True)
+    plans = site + statics
+    todo, removed, whole = tracker.stale(site, statics, world, out) if tracker else (plans, [], True)
     clock.lap("plan")
 
     staging = Staging(out)

@@ -467,17 +467,18 @@ class Tracker:
         bulk.plan, bulk.plan_reads = plans, tuple(reads)
         return plans
 
-    def stale(self, plans: list, world: World, out: Path) -> tuple[list, list[str], bool]:
-        """Return the plans to render, the outputs to remove, and whether the output must be made whole."""
+    def stale(self, site: Any, statics: list, world: World, out: Path) -> tuple[list, list[str], bool]:
+        """Return the plans to render (of the site's generated files, a `render.SitePlan`, and of its
+        static files), the outputs to remove, and whether the output must be made whole."""
         bulk = self.bulk
-        outputs = bulk.outputs
+        outputs, plans = bulk.outputs, site + statics
         if not outputs or bulk.world is None or not self.manifest.outputs or not out.is_dir():
             return plans, [], True
         changed = self._changed_reads(bulk.world, world)
         stale: set[str] = set()
         for read in changed:
             stale |= self.readers.get(read, set())
-        planned = {plan.output for plan in plans}
+        planned = site.outputs | {plan.output for plan in statics}
         if not self._verified:  # files deleted or edited in the output since it was published are made again
             self._damaged = {path for path in outputs if not self._verify(out, [path])}
             stale |= self._damaged

@@ -11,6 +11,7 @@ a page shows is whatever its gatherer and template read, nothing declared beside
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
 import traceback
@@ -71,10 +72,22 @@ class PagePlan:
         return self.kind in SEARCHED and (self.kind != "benchmark" or self.args[-1] == 1)
 
 
+class SitePlan(list):
+    """The plans of the site's generated files, in order, and the set of their outputs.
+
+    The set is made once per plan, not on every rebuild that keeps the plan: at
+    10,000 models a walk over its 21,000 plans costs about 10 ms each time.
+    """
+
+    @functools.cached_property
+    def outputs(self) -> frozenset[str]:
+        return frozenset(plan.output for plan in self)
+
+
 # --- The site's files ---------------------------------------------------------------
 
 
-def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
+def plan_site(catalog: Catalog, urls: Urls) -> SitePlan:
     """Return every file the site publishes, in a fixed order: pages, then data.
 
     Only which files exist is decided here; what each shows is gathered when it renders.
@@ -122,7 +135,7 @@ def plan_site(catalog: Catalog, urls: Urls) -> list[PagePlan]:
               PagePlan("api/models.csv", "export", None, exports.models_csv)]
     if any(catalog.offers_by_provider.values()):
         plans.append(PagePlan("api/offers.csv", "export", None, exports.offers_csv))
-    return plans
+    return SitePlan(plans)
 
 
 def _page(url: str, kind: str, template: str, gather: Callable, *args: Any) -> PagePlan:
@@ -314,12 +327,11 @@ class Assets:
         return self._urls.path(fingerprinted(name, self._statics[name]))
 
 
-def collisions(plans: list[PagePlan]) -> list[Problem]:
+def collisions(site: SitePlan, statics: list[PagePlan]) -> list[Problem]:
     """Return a problem for each static file that would replace a generated file."""
-    generated = {plan.output for plan in plans if plan.kind != "static"}
     return [Problem(Code.URL_COLLISION, f"static/{plan.output}", "", f"this file would replace the generated page /{plan.output}.",
                     hint="rename or remove the static file.")
-            for plan in plans if plan.kind == "static" and plan.output in generated]
+            for plan in statics if plan.output in site.outputs]
 
 
 # --- Rendering ----------------------------------------------------------------------

@@ -58,7 +58,7 @@ from generator.watch import SiteWatcher
 
 log = logging.getLogger(__name__)
 
-QUIET_SECONDS = 0.05
+QUIET_SECONDS = 0.025
 """A burst of saves is over when nothing changed for this long."""
 LONGEST_BURST_SECONDS = 2.0
 """Build anyway when files keep changing for this long."""
