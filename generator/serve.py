@@ -91,9 +91,6 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_br
             preview = replace(settings, out_dir=out_dir, base_url=normalize_base_url(url), fingerprint=False)
             server = DevServer(preview, url, tracker=tracker, hosts=hosts)
             server.build_first()
-            # Builds run on a thread beside the server's: a request waits for the interpreter lock at
-            # most this long (5 ms by default), so a page loads at once while the rest of a build runs.
-            sys.setswitchinterval(0.001)
             try:
                 asyncio.run(server.run(sockets, open_browser=open_browser))
             except KeyboardInterrupt:
